@@ -1,0 +1,41 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "vouch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vouch", targets: ["vouch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // System libraries (Debian: libarchive-dev, libjansson-dev, libssl-dev, libsqlite3-dev).
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CVouchZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Untyped JSON trees parsed by jansson, written deterministically.
+        .target(name: "JSON", dependencies: ["CJansson"]),
+        // Digests and small crypto primitives over OpenSSL.
+        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        // Image references, OCI layouts, docker/oci archives, registries, manifests.
+        .target(name: "OCI", dependencies: ["JSON", "Digest", "CArchive"]),
+        // Streaming layer walker, squashed view, one cataloguer per ecosystem.
+        .target(name: "Catalog", dependencies: [
+            "OCI", "JSON", "Digest", "CArchive", "CSQLite3", "CVouchZlib", "SBOM",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // The inventory model, purl, CycloneDX and SPDX writers and readers.
+        .target(name: "SBOM", dependencies: ["JSON", "Digest"]),
+        .executableTarget(name: "vouch", dependencies: [
+            "OCI", "Catalog", "SBOM", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest"]),
+    ]
+)
