@@ -3,6 +3,8 @@
 public enum DefaultCataloguers {
     public static var all: [Cataloguer] {
         [
+            DpkgCataloguer(),
+            PythonInstalledCataloguer(),
         ]
     }
 }

@@ -233,7 +233,9 @@ public final class LayerWalker {
         guard raw.utf8.count <= limits.maxPathBytes else {
             throw LayerError.hostilePath(image: image, layer: label, entry: String(raw.prefix(80)) + "…", reason: "name longer than \(limits.maxPathBytes) bytes")
         }
-        if raw.hasPrefix("/") {
+        // umoci writes the root itself as "/"; any other absolute name is refused (a well-formed layer
+        // never needs one, and extractors that honour it would write outside their target).
+        if raw.hasPrefix("/") && raw.contains(where: { $0 != "/" }) {
             throw LayerError.hostilePath(image: image, layer: label, entry: raw, reason: "absolute entry name")
         }
         var parts: [Substring] = []

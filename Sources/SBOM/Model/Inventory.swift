@@ -74,6 +74,8 @@ public struct OperatingSystem: Sendable, Equatable {
     public var idLike: [String]
     public var homeURL: String?
     public var cpeName: String?
+    /// The precise release when the distribution records one apart from VERSION_ID (Debian's 12.8).
+    public var fullVersion: String?
 
     public init(id: String, versionID: String? = nil, versionCodename: String? = nil, name: String? = nil,
                 prettyName: String? = nil, idLike: [String] = [], homeURL: String? = nil, cpeName: String? = nil) {
@@ -81,6 +83,9 @@ public struct OperatingSystem: Sendable, Equatable {
         self.name = name; self.prettyName = prettyName; self.idLike = idLike
         self.homeURL = homeURL; self.cpeName = cpeName
     }
+
+    /// The version to show: the precise release when known, else VERSION_ID.
+    public var displayVersion: String? { fullVersion ?? versionID ?? versionCodename }
 
     /// The purl `distro=` qualifier value: `debian-12`, `ubuntu-22.04`, `alpine-3.18.4`.
     /// Debian testing/sid have no VERSION_ID; the codename stands in (`debian-trixie`).
