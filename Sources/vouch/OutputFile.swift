@@ -12,7 +12,12 @@ enum OutputFile {
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).vouch-\(getpid()).tmp")
         do {
             try data.write(to: temp, options: [.withoutOverwriting])
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
+            guard rename(temp.path, url.path) == 0 else {
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch let e as OutputError {
+            try? FileManager.default.removeItem(at: temp)
+            throw e
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw OutputError(path: path, reason: (error as NSError).localizedDescription)

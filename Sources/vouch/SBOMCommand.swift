@@ -64,7 +64,11 @@ struct SBOMCommand: ParsableCommand {
             }
             if verbose { for w in catalog.warnings { FileHandle.standardError.write(Data("vouch: warning: \(w)\n".utf8)) } }
             var options = SBOMWriteOptions()
-            options.imageSupplier = supplier
+            options.imageSupplier = supplier ?? ProcessInfo.processInfo.environment["VOUCH_SUPPLIER"]
+            if format != .table && format != .purls,
+               let chosen = SubjectSupplier.resolve(inventory, explicit: options.imageSupplier), chosen.source == .distribution {
+                FileHandle.standardError.write(Data("vouch: note: the image names no supplier; recorded '\(chosen.plainName)' (its distribution). Set --supplier, VOUCH_SUPPLIER or the org.opencontainers.image.vendor label.\n".utf8))
+            }
             let data: Data
             switch format {
             case .table: data = Data(InventoryTable.render(inventory).utf8)

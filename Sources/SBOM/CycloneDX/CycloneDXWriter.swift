@@ -51,9 +51,7 @@ public struct CycloneDXWriter {
     public func write(_ inventory: Inventory) -> Data { document(inventory).serialized([.pretty]) }
 
     func imageSupplier(_ inventory: Inventory) -> String? {
-        let s = options.imageSupplier ?? inventory.subject.labels["org.opencontainers.image.vendor"]
-            ?? inventory.subject.labels["org.opencontainers.image.authors"]
-        return s.map(BOMReferences.plainName)
+        SubjectSupplier.resolve(inventory, explicit: options.imageSupplier)?.plainName
     }
 
     func subjectComponent(_ inventory: Inventory, ref: String) -> JSON {

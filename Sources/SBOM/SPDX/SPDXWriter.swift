@@ -54,9 +54,7 @@ public struct SPDXWriter {
         let s = inventory.subject
         var p: JSONObject = ["name": .string(s.repository ?? s.name), "SPDXID": .string(id)]
         if let v = s.manifestDigest ?? s.configDigest { p["versionInfo"] = .string(v) }
-        let supplier = options.imageSupplier ?? s.labels["org.opencontainers.image.vendor"].map { "Organization: " + $0 }
-            ?? s.labels["org.opencontainers.image.authors"].map { "Organization: " + $0 }
-        p["supplier"] = .string(supplier ?? "NOASSERTION")
+        p["supplier"] = .string(SubjectSupplier.resolve(inventory, explicit: options.imageSupplier)?.value ?? "NOASSERTION")
         p["downloadLocation"] = "NOASSERTION"
         p["filesAnalyzed"] = false
         if let hex = s.manifestDigest.flatMap({ $0.hasPrefix("sha256:") ? String($0.dropFirst(7)) : nil }) {
