@@ -4,7 +4,17 @@ public enum DefaultCataloguers {
     public static var all: [Cataloguer] {
         [
             DpkgCataloguer(),
+            APKCataloguer(),
+            RPMCataloguer(),
+            ALPMCataloguer(),
             PythonInstalledCataloguer(),
+            GoBinaryCataloguer(),
+            CargoAuditableCataloguer(),
+            NPMCataloguer(),
+            RubyGemCataloguer(),
+            ComposerCataloguer(),
+            DotNetDepsCataloguer(),
+            JavaArchiveCataloguer(),
         ]
     }
 }
