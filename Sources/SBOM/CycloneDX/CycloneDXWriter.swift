@@ -58,7 +58,7 @@ public struct CycloneDXWriter {
         let s = inventory.subject
         var c: JSONObject = ["bom-ref": .string(ref), "type": .string(s.kind == .image ? "container" : "file"),
                              "name": .string(s.repository ?? s.name)]
-        if let v = s.manifestDigest ?? s.configDigest { c["version"] = .string(v) }
+        c["version"] = .string(inventory.subjectVersion)
         if let supplier = imageSupplier(inventory) { c["supplier"] = ["name": .string(supplier)] }
         if let purl = inventory.subjectPURL { c["purl"] = .string(purl) }
         if let hex = s.manifestDigest.flatMap({ $0.hasPrefix("sha256:") ? String($0.dropFirst(7)) : nil }) {

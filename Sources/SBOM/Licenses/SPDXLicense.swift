@@ -39,6 +39,17 @@ public enum SPDXLicense {
         "cc-by-4.0": "CC-BY-4.0", "cc-by-sa-4.0": "CC-BY-SA-4.0", "eclipse public license 2.0": "EPL-2.0", "epl-2.0": "EPL-2.0",
     ]
 
+    /// Deprecated SPDX ids (still in the list) and their current spelling.
+    private static let deprecated: [String: String] = {
+        var m: [String: String] = [:]
+        for base in ["GPL-1.0", "GPL-2.0", "GPL-3.0", "LGPL-2.0", "LGPL-2.1", "LGPL-3.0", "AGPL-1.0", "AGPL-3.0",
+                     "GFDL-1.1", "GFDL-1.2", "GFDL-1.3"] {
+            m[base] = base + "-only"
+            m[base + "+"] = base + "-or-later"
+        }
+        return m
+    }()
+
     /// PyPI trove classifiers (`License :: OSI Approved :: MIT License`).
     private static let classifiers: [String: String] = [
         "mit license": "MIT", "apache software license": "Apache-2.0", "bsd license": "BSD-3-Clause",
@@ -54,8 +65,8 @@ public enum SPDXLicense {
     /// The exact SPDX identifier for a single licence name, if there is one.
     public static func identifier(_ name: String) -> String? {
         let key = name.trimmingCharacters(in: .whitespaces).lowercased()
-        if let id = byLowercase[key] { return id }
         if let id = aliases[key] { return id }
+        if let id = byLowercase[key] { return deprecated[id] ?? id }
         // `GPL-2.0+` is deprecated SPDX for `GPL-2.0-or-later`.
         if key.hasSuffix("+"), let base = byLowercase[String(key.dropLast())], base.hasSuffix(".0") || base.hasSuffix(".1") {
             if let later = byLowercase[base.lowercased() + "-or-later"] { return later }

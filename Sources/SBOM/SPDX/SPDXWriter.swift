@@ -53,7 +53,7 @@ public struct SPDXWriter {
     func subjectPackage(_ inventory: Inventory, id: String) -> JSON {
         let s = inventory.subject
         var p: JSONObject = ["name": .string(s.repository ?? s.name), "SPDXID": .string(id)]
-        if let v = s.manifestDigest ?? s.configDigest { p["versionInfo"] = .string(v) }
+        p["versionInfo"] = .string(inventory.subjectVersion)
         p["supplier"] = .string(SubjectSupplier.resolve(inventory, explicit: options.imageSupplier)?.value ?? "NOASSERTION")
         p["downloadLocation"] = "NOASSERTION"
         p["filesAnalyzed"] = false

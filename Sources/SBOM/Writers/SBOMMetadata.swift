@@ -80,6 +80,13 @@ extension Inventory {
         return parts.joined(separator: "\n")
     }
 
+    /// The version recorded for the subject: the manifest digest of an image (the identity attestations
+    /// bind to), else its config digest, else for a directory a digest of what was catalogued in it.
+    public var subjectVersion: String {
+        if let d = subject.manifestDigest ?? subject.configDigest { return d }
+        return "sha256:" + Hasher.sha256Hex(Array(fingerprint.utf8))
+    }
+
     /// The purl of the image or directory described, in the `pkg:oci` form trivy and grype use.
     public var subjectPURL: String? {
         guard subject.kind == .image else { return nil }

@@ -10,7 +10,7 @@ enum DebianCopyright {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("License:") {
                 let value = line.dropFirst("License:".count).trimmingCharacters(in: .whitespaces)
-                if !value.isEmpty { names.append(value) }
+                if isShortName(value) { names.append(value) }
             }
             if let r = line.range(of: "/usr/share/common-licenses/") {
                 let rest = line[r.upperBound...].prefix(while: { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" })
@@ -26,5 +26,14 @@ enum DebianCopyright {
             if seen.insert(expr).inserted { out.append(expr) }
         }
         return out
+    }
+
+    /// DEP-5 puts a short name (or an `or`/`and` list of them) on the `License:` line; older free-form
+    /// files put a sentence there, which names no licence.
+    static func isShortName(_ value: String) -> Bool {
+        guard !value.isEmpty, value.split(separator: " ").count <= 9 else { return false }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".+-_ (),"))
+        return value.unicodeScalars.allSatisfy(allowed.contains) && value.first?.isLetter == true
+            && !value.hasSuffix(".") && !value.hasSuffix(",")
     }
 }

@@ -7,9 +7,20 @@ public struct DpkgCataloguer: Cataloguer {
     public let name = "dpkg"
     public init() {}
 
+    /// dpkg databases wherever a root file system keeps them (`var/lib/dpkg`, or `usr/lib/dpkg` on some
+    /// images), as syft's `**/lib/dpkg/status` and `**/lib/dpkg/status.d/*` globs.
+    static func isStatusFile(_ path: String) -> Bool {
+        path == "var/lib/dpkg/status" || path.hasSuffix("/lib/dpkg/status")
+    }
+    static func isStatusDEntry(_ path: String) -> Bool {
+        guard !path.hasSuffix(".md5sums"), let r = path.range(of: "lib/dpkg/status.d/") else { return false }
+        return (r.lowerBound == path.startIndex || path[path.index(before: r.lowerBound)] == "/")
+            && !path[r.upperBound...].isEmpty && !path[r.upperBound...].contains("/")
+    }
+
     public func interest(path: String, size: Int64, mode: UInt32) -> FileInterest {
-        if path == "var/lib/dpkg/status" { return .keep(maxBytes: 64 << 20) }
-        if path.hasPrefix("var/lib/dpkg/status.d/"), !path.hasSuffix(".md5sums") { return .keep(maxBytes: 4 << 20) }
+        if Self.isStatusFile(path) { return .keep(maxBytes: 64 << 20) }
+        if Self.isStatusDEntry(path) { return .keep(maxBytes: 4 << 20) }
         if path.hasPrefix("usr/share/doc/"), path.hasSuffix("/copyright"), path.split(separator: "/").count == 4 {
             return .keep(maxBytes: 1 << 20)
         }
@@ -18,14 +29,13 @@ public struct DpkgCataloguer: Cataloguer {
 
     public func catalogue(_ tree: FileTree, context: CatalogueContext) throws -> [Package] {
         var sources: [(String, Data)] = []
-        if let d = tree.contents("var/lib/dpkg/status") { sources.append(("var/lib/dpkg/status", d)) }
-        for p in tree.paths(where: { p, n in p.hasPrefix("var/lib/dpkg/status.d/") && !p.hasSuffix(".md5sums") && n.content != nil }) {
+        for p in tree.paths(where: { p, n in n.content != nil && (Self.isStatusFile(p) || Self.isStatusDEntry(p)) }) {
             if let d = tree.contents(p) { sources.append((p, d)) }
         }
         let os = context.operatingSystem
         var packages: [Package] = []
         for (path, data) in sources {
-            let distroless = path != "var/lib/dpkg/status"
+            let distroless = !Self.isStatusFile(path)
             for para in Deb822.parse(data) {
                 guard let name = para["Package"], let version = para["Version"], !name.isEmpty, !version.isEmpty else { continue }
                 // Only installed packages: `Status: install ok installed` (status.d entries carry no Status).

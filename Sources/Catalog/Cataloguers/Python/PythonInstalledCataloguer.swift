@@ -6,8 +6,11 @@ public struct PythonInstalledCataloguer: Cataloguer {
     public let name = "python-installed"
     public init() {}
 
+    /// syft's globs: `**/*dist-info/METADATA`, `**/*egg-info/PKG-INFO` (either case) and `**/*.egg-info` files.
     static func isMetadataPath(_ path: String) -> Bool {
-        if path.hasSuffix(".dist-info/METADATA") || path.hasSuffix(".egg-info/PKG-INFO") { return true }
+        let lower = path.lowercased()
+        if lower.hasSuffix("dist-info/metadata") && path.hasSuffix("/METADATA") { return true }
+        if lower.hasSuffix("egg-info/pkg-info") && path.hasSuffix("/PKG-INFO") { return true }
         return path.hasSuffix(".egg-info")
     }
 
