@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // System libraries (Debian: libarchive-dev, libjansson-dev, libssl-dev, libsqlite3-dev).
@@ -28,7 +27,6 @@ let package = Package(
         // Streaming layer walker, squashed view, one cataloguer per ecosystem.
         .target(name: "Catalog", dependencies: [
             "OCI", "JSON", "Digest", "CArchive", "CSQLite3", "CVouchZlib", "SBOM",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // The inventory model, purl, CycloneDX and SPDX writers and readers.
         .target(name: "SBOM", dependencies: ["JSON", "Digest"]),
