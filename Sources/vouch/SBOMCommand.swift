@@ -42,6 +42,10 @@ struct SBOMCommand: ParsableCommand {
     @Option(help: "Supplier of the image itself in SPDX syntax, e.g. 'Organization: Example Inc.'.")
     var supplier: String?
 
+    @Option(help: ArgumentHelp("Run only these cataloguers (comma-separated names).",
+                               discussion: "Names: \(DefaultCataloguers.all.map(\.name).joined(separator: ", "))."))
+    var cataloguers: String?
+
     @Flag(name: .shortAndLong, help: "Print warnings (files skipped, limits reached) to standard error.")
     var verbose = false
 
@@ -53,7 +57,7 @@ struct SBOMCommand: ParsableCommand {
                 p = parsed
             }
             let reference = try ImageReference.parse(image)
-            var catalog = ImageCatalog()
+            var catalog = ImageCatalog(cataloguers: try DefaultCataloguers.select(cataloguers))
             let inventory: Inventory
             switch reference {
             case .directory(let path):
