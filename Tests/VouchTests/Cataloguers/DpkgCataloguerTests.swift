@@ -7,11 +7,14 @@ import XCTest
 final class DpkgCataloguerTests: XCTestCase {
     let debian12 = OperatingSystem(id: "debian", versionID: "12", versionCodename: "bookworm")
 
+    /// A tree holding the fixtures at the given paths, kept only where the cataloguer asks for them,
+    /// as the layer walker would.
     func tree(_ files: [String: String]) throws -> FileTree {
         let tree = FileTree()
         for (path, fixture) in files {
             let data = try SharedData.data(fixture)
-            tree.insert(path, FileNode(kind: .regular, size: Int64(data.count), content: data))
+            let keep = DpkgCataloguer().interest(path: path, size: Int64(data.count), mode: 0o644) != .none
+            tree.insert(path, FileNode(kind: .regular, size: Int64(data.count), content: keep ? data : nil))
         }
         return tree
     }
@@ -115,7 +118,9 @@ final class DpkgCataloguerTests: XCTestCase {
             let t = FileTree()
             let status = "Package: \(name)\nStatus: install ok installed\nVersion: 1\n"
             t.insert("var/lib/dpkg/status", FileNode(kind: .regular, content: Data(status.utf8)))
-            t.insert("usr/share/doc/\(name)/copyright", FileNode(kind: .regular, content: try SharedData.data(base + name)))
+            let path = "usr/share/doc/\(name)/copyright"
+            XCTAssertNotEqual(DpkgCataloguer().interest(path: path, size: 100, mode: 0o644), .none)
+            t.insert(path, FileNode(kind: .regular, content: try SharedData.data(base + name)))
             return try DpkgCataloguer().catalogue(t, context: CatalogueContext(operatingSystem: debian12)).first?.licenses ?? []
         }
         // Expected values are syft's for the same files (debian/parse_copyright_test.go).

@@ -63,6 +63,12 @@ final class RealImageTests: XCTestCase {
         }
         let libc = try XCTUnwrap(inv.packages.first { $0.name == "libc6" })
         XCTAssertEqual(libc.sourceName, "glibc")
+        // Licences come from the copyright files: libc6's free-form file names LGPL-2.1 and GPL-2,
+        // bash's DEP-5 file GPL-3+; nearly every Debian package has one.
+        XCTAssertEqual(Set(libc.licenses), ["LGPL-2.1-only", "GPL-2.0-only"])
+        XCTAssertTrue(inv.packages.first { $0.name == "bash" }?.licenses.contains("GPL-3.0-or-later") ?? false)
+        let debs = inv.packages.filter { $0.type == .deb }
+        XCTAssertGreaterThan(debs.filter { !$0.licenses.isEmpty }.count, debs.count * 9 / 10, "licences for most Debian packages")
         XCTAssertTrue(libc.purl.contains("upstream=glibc"), libc.purl)
     }
 

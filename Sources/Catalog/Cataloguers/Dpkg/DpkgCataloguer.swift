@@ -21,7 +21,7 @@ public struct DpkgCataloguer: Cataloguer {
     public func interest(path: String, size: Int64, mode: UInt32) -> FileInterest {
         if Self.isStatusFile(path) { return .keep(maxBytes: 64 << 20) }
         if Self.isStatusDEntry(path) { return .keep(maxBytes: 4 << 20) }
-        if path.hasPrefix("usr/share/doc/"), path.hasSuffix("/copyright"), path.split(separator: "/").count == 4 {
+        if path.hasPrefix("usr/share/doc/"), path.hasSuffix("/copyright"), path.split(separator: "/").count == 5 {
             return .keep(maxBytes: 1 << 20)
         }
         return .none
