@@ -105,8 +105,9 @@ final class DpkgCataloguerTests: XCTestCase {
     }
 
     func testEpochKeptInVersionAndPurl() throws {
-        let pkgs = try catalogue(["var/lib/dpkg/status": "fixtures/os-pkgdb/grype/image-debian-match-coverage/var/lib/dpkg/status"])
+        let pkgs = try catalogue(["var/lib/dpkg/status": "fixtures/os-pkgdb/ubuntu-18.04_var_lib_dpkg_status"], os: OperatingSystem(id: "ubuntu", versionID: "18.04"))
         XCTAssertFalse(pkgs.isEmpty)
+        XCTAssertTrue(pkgs.contains { $0.version.contains(":") }, "the fixture has epochs")
         for p in pkgs where p.version.contains(":") {
             XCTAssertTrue(p.purl.contains("@" + p.version.replacingOccurrences(of: "+", with: "%2B")), "\(p.purl) keeps epoch of \(p.version)")
         }
