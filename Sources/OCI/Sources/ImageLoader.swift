@@ -22,7 +22,7 @@ public struct ImageLoader {
         case .dockerArchive(let path, let tag):
             return try DockerArchive.image(path: path, reference: display, tag: tag, platform: platform)
         case .registry(let ref):
-            throw ImageError.unsupported("registry:\(ref): registry access is not built yet")
+            return try RegistryClient(options: registryOptions).image(ref, platform: platform)
         case .directory(let path):
             throw ImageError.unsupported("\(path) is a directory, not an image")
         }
