@@ -35,6 +35,15 @@ public struct SPDXWriter {
             packages.append(package(p, id: packageIDs[i], created: created))
         }
         doc["packages"] = .array(packages)
+        let licenseRefs = SPDXWriter.licenseRefs(in: inventory.packages.compactMap { SPDXWriter.expression($0.licenses) })
+        if !licenseRefs.isEmpty {
+            // SPDX 2.3 requires every LicenseRef used in an expression to be declared in the document.
+            doc["hasExtractedLicensingInfos"] = .array(licenseRefs.map { ref in
+                let name = String(ref.dropFirst("LicenseRef-".count))
+                return ["licenseId": .string(ref), "name": .string(name),
+                        "extractedText": .string("The package metadata names the licence '\(name)', which has no SPDX identifier; its text was not recorded.")]
+            })
+        }
         doc["documentDescribes"] = [.string(subjectID)]
         var relationships: [JSON] = [relationship("SPDXRef-DOCUMENT", "DESCRIBES", subjectID)]
         if let osID { relationships.append(relationship(subjectID, "CONTAINS", osID)) }
@@ -143,6 +152,17 @@ public struct SPDXWriter {
         case .java: return "Organization: Maven Central"
         default: return "NOASSERTION"
         }
+    }
+
+    /// Every `LicenseRef-…` in the expressions, sorted and unique.
+    static func licenseRefs(in expressions: [String]) -> [String] {
+        var refs = Set<String>()
+        for e in expressions {
+            for token in e.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" }) where token.hasPrefix("LicenseRef-") {
+                refs.insert(String(token))
+            }
+        }
+        return refs.sorted()
     }
 
     static func expression(_ list: [String]) -> String? {

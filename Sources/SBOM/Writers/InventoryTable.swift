@@ -19,7 +19,7 @@ public enum InventoryTable {
             out += zip(r, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces) + "\n"
         }
-        let byType = Dictionary(grouping: inventory.packages, by: \.type).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
+        let byType = Dictionary(grouping: inventory.packages, by: \.type).sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value.count) \($0.key.rawValue)" }
         out += "\n\(inventory.packages.count) packages" + (byType.isEmpty ? "" : " (" + byType.joined(separator: ", ") + ")") + "\n"
         return out
     }
