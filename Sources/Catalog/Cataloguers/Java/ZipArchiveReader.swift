@@ -1,4 +1,3 @@
-import CVouchZlib
 import Foundation
 
 /// Why a zip archive (or one entry of it) could not be read.
@@ -199,40 +198,17 @@ struct ZipArchiveReader {
     }
 }
 
-/// Raw DEFLATE (RFC 1951, as zip stores it) with a hard ceiling on the output.
+/// Raw DEFLATE (RFC 1951, as zip stores it) with a hard ceiling on the output; errors name the entry.
 enum RawInflater {
     static func inflate(_ input: Data, limit: Int, entry: String) throws -> Data {
-        guard input.count <= Int(UInt32.max) else { throw ZipArchiveError.tooLarge(entry: entry, limit: limit) }
-        var stream = z_stream()
-        let initCode = inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard initCode == Z_OK else { throw ZipArchiveError.corruptDeflate(entry: entry, reason: "zlib init \(initCode)") }
-        defer { inflateEnd(&stream) }
-        var output = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        return try input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in
-            // zlib never writes through next_in; the mutable pointer is only its C signature.
-            stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(raw.count)
-            while true {
-                let (code, produced) = buffer.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = uInt(out.count)
-                    let code = CVouchZlib.inflate(&stream, Z_NO_FLUSH)
-                    return (code, out.count - Int(stream.avail_out))
-                }
-                if produced > 0 {
-                    guard produced <= limit - output.count else { throw ZipArchiveError.tooLarge(entry: entry, limit: limit) }
-                    output.append(contentsOf: buffer[0..<produced])
-                }
-                switch code {
-                case Z_STREAM_END: return output
-                case Z_OK: continue
-                case Z_BUF_ERROR where produced > 0: continue
-                case Z_BUF_ERROR: throw ZipArchiveError.corruptDeflate(entry: entry, reason: "stream ends early")
-                default:
-                    let message = stream.msg.map { String(cString: $0) } ?? "code \(code)"
-                    throw ZipArchiveError.corruptDeflate(entry: entry, reason: message)
-                }
+        do {
+            return try ZlibInflater.inflate(input, limit: limit, format: .raw)
+        } catch let error as ZlibError {
+            switch error {
+            case .tooLarge, .inputTooLarge: throw ZipArchiveError.tooLarge(entry: entry, limit: limit)
+            case .truncated: throw ZipArchiveError.corruptDeflate(entry: entry, reason: "stream ends early")
+            case .initFailed(let code): throw ZipArchiveError.corruptDeflate(entry: entry, reason: "zlib init \(code)")
+            case .corrupt(let message): throw ZipArchiveError.corruptDeflate(entry: entry, reason: message)
             }
         }
     }

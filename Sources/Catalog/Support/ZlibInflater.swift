@@ -19,13 +19,21 @@ public enum ZlibError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// One-shot zlib (RFC 1950) decompression with a hard ceiling on the output, so a small hostile
-/// section cannot expand into gigabytes.
+/// One-shot decompression with a hard ceiling on the output, so a small hostile section or zip
+/// entry cannot expand into gigabytes. Shared by cargo-auditable sections and zip archives.
 enum ZlibInflater {
-    static func inflate(_ input: Data, limit: Int) throws -> Data {
+    enum Format {
+        /// RFC 1950 zlib framing (cargo-auditable's `.dep-v0`).
+        case zlib
+        /// RFC 1951 raw DEFLATE, as zip entries store it.
+        case raw
+    }
+
+    static func inflate(_ input: Data, limit: Int, format: Format = .zlib) throws -> Data {
         guard input.count <= Int(UInt32.max) else { throw ZlibError.inputTooLarge(bytes: input.count) }
         var stream = z_stream()
-        let initCode = inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let windowBits: Int32 = format == .raw ? -15 : 15
+        let initCode = inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard initCode == Z_OK else { throw ZlibError.initFailed(code: initCode) }
         defer { inflateEnd(&stream) }
 
