@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries (Debian: libarchive-dev, libjansson-dev, libssl-dev, libsqlite3-dev).
@@ -30,10 +31,14 @@ let package = Package(
         ]),
         // The inventory model, purl, CycloneDX and SPDX writers and readers.
         .target(name: "SBOM", dependencies: ["JSON", "Digest"]),
+        // in-toto statements, SLSA provenance, DSSE envelopes, keys (OpenSSL), verification policies.
+        .target(name: "Attestation", dependencies: [
+            "JSON", "Digest", "COpenSSL", .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "vouch", dependencies: [
-            "OCI", "Catalog", "SBOM", "JSON",
+            "OCI", "Catalog", "SBOM", "JSON", "Attestation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest"]),
+        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation"]),
     ]
 )
