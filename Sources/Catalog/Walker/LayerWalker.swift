@@ -238,6 +238,8 @@ public final class LayerWalker {
         if raw.hasPrefix("/") && raw.contains(where: { $0 != "/" }) {
             throw LayerError.hostilePath(image: image, layer: label, entry: raw, reason: "absolute entry name")
         }
+        // Almost every entry name is already canonical; checking bytes avoids splitting and joining each.
+        if LayerWalker.isCanonical(raw) { return raw }
         var parts: [Substring] = []
         for p in raw.split(separator: "/", omittingEmptySubsequences: true) {
             if p == "." { continue }
@@ -245,6 +247,21 @@ public final class LayerWalker {
             parts.append(p)
         }
         return parts.joined(separator: "/")
+    }
+
+    /// True when every `/`-separated segment is non-empty and neither `.` nor `..`.
+    static func isCanonical(_ path: String) -> Bool {
+        var segmentLength = 0, dots = 0
+        for b in path.utf8 {
+            if b == 0x2F {
+                if segmentLength == 0 || dots == segmentLength && dots <= 2 { return false }
+                segmentLength = 0; dots = 0
+            } else {
+                segmentLength += 1
+                if b == 0x2E { dots += 1 }
+            }
+        }
+        return segmentLength > 0 && !(dots == segmentLength && dots <= 2)
     }
 
     /// Opaque whiteout: hide what lower layers put under `dir`, keep what this layer wrote.
