@@ -36,7 +36,7 @@ let package = Package(
             "JSON", "Digest", "COpenSSL", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "vouch", dependencies: [
-            "OCI", "Catalog", "SBOM", "JSON", "Attestation",
+            "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation"]),

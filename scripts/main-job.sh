@@ -29,3 +29,37 @@ got_os=$(grep -c '^pkg:\(deb\|pypi\)/' out/app.purls || true)
 if [[ "$got_os" -ne "$want" ]]; then echo "expected $want deb+pypi packages, vouch found $got_os"; fail=1; fi
 if [[ $fail -ne 0 ]]; then echo "main job: FAILED"; exit 1; fi
 echo "main job: all $want expected packages found, nothing extra"
+
+echo
+echo "== attest: sign SBOM + SLSA provenance and attach them to a copy of the sample layout"
+rm -rf out/layout out/signing.key out/signing.pub out/other.key out/other.pub
+cp -r Samples/image/oci out/layout
+"$VOUCH" key generate --output out/signing
+"$VOUCH" attest oci-dir:out/layout:app --key out/signing.key --sbom --provenance \
+  --source-uri git+https://example.com/team/app --source-ref refs/heads/main \
+  --source-digest sha1:0123456789abcdef0123456789abcdef01234567 \
+  --builder-id https://ci.example.com/runner --attach
+
+echo
+echo "== vouch attestations list oci-dir:out/layout:app"
+"$VOUCH" attestations list oci-dir:out/layout:app
+
+echo
+echo "== vouch verify (expected: verified)"
+"$VOUCH" verify oci-dir:out/layout:app --key out/signing.pub \
+  --builder-id https://ci.example.com/runner --source-uri git+https://example.com/team/app --source-ref refs/heads/main
+"$VOUCH" verify oci-dir:out/layout:app --key out/signing.pub --type spdx --type cyclonedx > out/verify-sbom.txt
+echo "SBOM attestations: $(tail -1 out/verify-sbom.txt)"
+
+echo
+echo "== vouch verify with another key and another builder (expected: refused)"
+"$VOUCH" key generate --output out/other > /dev/null
+if "$VOUCH" verify oci-dir:out/layout:app --key out/other.pub > out/verify-wrong-key.txt; then
+  echo "main job: FAILED (a foreign key verified)"; exit 1
+fi
+grep -m1 'FAIL  signature' out/verify-wrong-key.txt
+if "$VOUCH" verify oci-dir:out/layout:app --key out/signing.pub --builder-id https://evil.example/runner > out/verify-wrong-builder.txt; then
+  echo "main job: FAILED (a foreign builder verified)"; exit 1
+fi
+grep -m1 'FAIL  builder-id' out/verify-wrong-builder.txt
+echo "main job: SBOM, attestations and provenance verification all behaved"

@@ -6,9 +6,9 @@ import SBOM
 struct Vouch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vouch",
-        abstract: "SBOM-first attestation toolkit: catalogue container images and write SPDX and CycloneDX SBOMs.",
+        abstract: "SBOM-first attestation toolkit: SBOMs of container images, signed and attached as in-toto attestations, and verified.",
         version: VouchVersion.current,
-        subcommands: [SBOMCommand.self])
+        subcommands: [SBOMCommand.self, KeyCommand.self, AttestCommand.self, AttestationsCommand.self, VerifyCommand.self])
 
     /// Runs a command body, turning any library error into one line on stderr and exit status 1.
     static func guarded(_ body: () throws -> Void) throws {

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Attestation
+import Catalog
+import Digest
+import Foundation
+import JSON
+import OCI
+import SBOM
+
+struct AttestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attest",
+        abstract: "Sign SBOM and SLSA provenance statements for an image and attach them to it.",
+        discussion: """
+        Makes one in-toto Statement v1 per platform manifest and predicate (SPDX 2.3, CycloneDX 1.6, \
+        SLSA provenance v1), signs each in a DSSE envelope and, with --attach, writes them next to the \
+        image in BuildKit's attestation-manifest layout, as an OCI 1.1 referrer and as cosign's \
+        sha256-<hex>.att tag. Without --attach or --output-dir the envelopes are printed, one per line.
+        The key's password comes from VOUCH_KEY_PASSWORD (or COSIGN_PASSWORD for cosign keys).
+        Provenance fields not given as flags are taken from the CI environment (GitHub Actions, GitLab CI, \
+        Jenkins, CircleCI, Buildkite, Azure Pipelines, Bitbucket) and base images from the image's \
+        org.opencontainers.image.base.* labels.
+        """)
+
+    @Argument(help: "The image (oci-dir:, registry:, oci-archive:, docker-archive:).")
+    var image: String
+
+    @Option(help: "Private key (PKCS#8, SEC1, PKCS#1 or cosign PEM).")
+    var key: String
+
+    @Flag(help: "Attest the SBOM (SPDX and CycloneDX; see --sbom-format).")
+    var sbom = false
+
+    @Option(help: "SBOM predicates: spdx, cyclonedx or both.")
+    var sbomFormat = "both"
+
+    @Flag(help: "Attest SLSA provenance v1.")
+    var provenance = false
+
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Flag(help: "Attach to the image (writes into the layout, or pushes to the registry).")
+    var attach = false
+
+    @Option(help: "Attachment schemes, comma-separated: buildkit, referrer, cosign (default: all three).")
+    var schemes = "buildkit,referrer,cosign"
+
+    @Option(name: .shortAndLong, help: "Also write each envelope to this directory.")
+    var outputDir: String?
+
+    @Option(help: "Platform to attest (default: every platform of the index).")
+    var platform: String?
+
+    @Option(help: "RSA signature padding: pkcs1v15 (what cosign verifies) or pss.")
+    var rsaPadding = "pkcs1v15"
+
+    @Flag(help: "Allow plain HTTP to the registry.")
+    var insecure = false
+
+    func run() throws {
+        try Vouch.guarded {
+            guard sbom || provenance else { throw ValidationError("nothing to attest: give --sbom, --provenance or both") }
+            let schemeSet = try parseSchemes(schemes)
+            guard let padding = RSAPadding(rawValue: rsaPadding) else { throw ValidationError("--rsa-padding is pkcs1v15 or pss") }
+            let env = ProcessInfo.processInfo.environment
+            let password = env["VOUCH_KEY_PASSWORD"] ?? env["COSIGN_PASSWORD"]
+            let signingKey = try PrivateKey(contentsOf: URL(fileURLWithPath: key), password: password)
+            let selection = try ImageSelection(image: image, platform: platform, insecure: insecure)
+            let target = attach ? try AttachTarget(selection.reference) : nil
+            let images = try selection.images()
+            var printed: [Data] = []
+            for img in images {
+                guard let digest = img.manifestDigest else {
+                    throw CLIError("\(img.reference): this image has no manifest digest (legacy docker-archive); attest a registry or oci-dir image")
+                }
+                let subject = ImageSubject(image: img, digest: digest)
+                var payloads: [(name: String, AttachmentPayload)] = []
+                if sbom {
+                    for (name, type, data) in try sbomPredicates(for: img) {
+                        payloads.append((name, try signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
+                    }
+                }
+                if provenance {
+                    let predicate = try provenanceOptions.predicate(for: img, environment: env)
+                    payloads.append(("provenance", try signed(predicate: predicate, type: PredicateType.slsaProvenanceV1,
+                                                              subject: subject, key: signingKey, padding: padding)))
+                }
+                if let outputDir {
+                    try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
+                    let suffix = images.count > 1 ? "." + (img.platform?.description ?? digest.hex.prefix(12).description).replacingOccurrences(of: "/", with: "-") : ""
+                    for (name, p) in payloads {
+                        let path = URL(fileURLWithPath: outputDir).appendingPathComponent("\(name)\(suffix).dsse.json").path
+                        try OutputFile.write(p.data, to: path)
+                        print("wrote \(path) (\(p.predicateType), subject \(digest.short))")
+                    }
+                }
+                if let target {
+                    let report = try Attacher(target: target, registryOptions: selection.registryOptions)
+                        .attach(payloads.map(\.1), to: img, schemes: schemeSet)
+                    print("\(img.platform.map { "[\($0)] " } ?? "")subject \(digest)")
+                    for line in report.lines { print("  " + line) }
+                    for line in report.skipped { print("  skipped: " + line) }
+                    for line in report.notes { print("  note: " + line) }
+                } else if outputDir == nil {
+                    printed += payloads.map { $0.1.data }
+                }
+            }
+            for d in printed { FileHandle.standardOutput.write(d + Data("\n".utf8)) }
+        }
+    }
+
+    func parseSchemes(_ text: String) throws -> Set<AttachmentScheme> {
+        var set = Set<AttachmentScheme>()
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let s = AttachmentScheme(rawValue: name) else {
+                throw ValidationError("unknown scheme '\(name)' (buildkit, referrer, cosign)")
+            }
+            set.insert(s)
+        }
+        guard !set.isEmpty else { throw ValidationError("--schemes names no scheme") }
+        return set
+    }
+
+    /// SPDX and/or CycloneDX documents of the image, as predicates.
+    func sbomPredicates(for img: Image) throws -> [(String, String, Data)] {
+        let wanted: [String]
+        switch sbomFormat.lowercased() {
+        case "both": wanted = ["spdx", "cyclonedx"]
+        case "spdx", "spdx-json": wanted = ["spdx"]
+        case "cyclonedx", "cyclonedx-json", "cdx": wanted = ["cyclonedx"]
+        default: throw ValidationError("--sbom-format is spdx, cyclonedx or both")
+        }
+        var catalog = ImageCatalog(cataloguers: DefaultCataloguers.all)
+        let inventory = try catalog.inventory(of: img)
+        var options = SBOMWriteOptions()
+        options.imageSupplier = ProcessInfo.processInfo.environment["VOUCH_SUPPLIER"]
+        return wanted.map { w in
+            w == "spdx"
+                ? ("sbom.spdx", PredicateType.spdx, SPDXWriter(options: options).write(inventory))
+                : ("sbom.cdx", PredicateType.cycloneDX, CycloneDXWriter(specVersion: .v1_6, options: options).write(inventory))
+        }
+    }
+
+    func signed(predicate: Data, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
+        let tree: JSON
+        do { tree = try JSON.parse(predicate) } catch { throw CLIError("internal: \(type) predicate is not JSON: \(error)") }
+        return try signed(predicate: tree, type: type, subject: subject, key: key, padding: padding)
+    }
+
+    func signed(predicate: JSON, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
+        let statement = InTotoStatement(subjects: [ResourceDescriptor(name: subject.name, digest: [subject.digest.algorithm: subject.digest.hex])],
+                                        predicateType: type, predicate: predicate)
+        let envelope = try DSSE.sign(payload: statement.serialized(), payloadType: DSSE.inTotoPayloadType, with: [key], rsaPadding: padding)
+        return AttachmentPayload(envelope: .dsse, predicateType: type, data: envelope.serialized())
+    }
+}
+
+/// The statement subject for one platform image, named as BuildKit names it
+/// (`pkg:docker/<repo>@<tag>?platform=…`, or with `digest=` when there is no tag).
+struct ImageSubject {
+    let digest: Digest
+    let name: String
+
+    init(image: Image, digest: Digest) {
+        self.digest = digest
+        let reference: String
+        if let repo = image.repository {
+            reference = image.tag.map { "\(repo):\($0)" } ?? "\(repo)@\(digest)"
+        } else {
+            // Layouts and archives have no repository; the tag is a local name.
+            reference = "\(image.name.lowercased().filter { $0.isLetter || $0.isNumber || "._-/".contains($0) })@\(digest)"
+        }
+        name = (try? ImageSubjectName.purl(reference: reference, platform: image.platform?.description)) ?? "_"
+    }
+}
