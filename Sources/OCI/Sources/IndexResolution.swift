@@ -13,6 +13,19 @@ struct IndexResolution {
     static func isAttestation(_ d: Descriptor) -> Bool {
         d.annotations["vnd.docker.reference.type"] == "attestation-manifest"
             || (d.platform?.os == "unknown" && d.platform?.architecture == "unknown")
+            || isAttachment(d)
+    }
+
+    /// Entries a layout's index.json holds next to images once something is attached: OCI referrers
+    /// (they carry `artifactType`, as `oras attach --oci-layout` writes them) and cosign's
+    /// `sha256-<hex>.att`/`.sig`/`.sbom` tags and the `sha256-<hex>` referrers tag schema.
+    static func isAttachment(_ d: Descriptor) -> Bool {
+        if d.artifactType != nil { return true }
+        guard let name = d.annotations["org.opencontainers.image.ref.name"], name.hasPrefix("sha256-") else { return false }
+        let rest = name.dropFirst("sha256-".count)
+        let hex = rest.prefix(64)
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return false }
+        return ["", ".att", ".sig", ".sbom"].contains(String(rest.dropFirst(64)))
     }
 
     /// Resolves a descriptor (manifest or index) to an image manifest descriptor plus the index it came from.
