@@ -12,6 +12,9 @@ public enum AttachmentMediaType {
     public static let buildkitAttestationManifest = "application/vnd.docker.attestation.manifest.v1+json"
     /// `artifactType` of the OCI referrers vouch writes.
     public static let vouchAttestationArtifact = "application/vnd.in-toto+json"
+    /// Plain SBOM files as `oras attach` stores them (no in-toto Statement around them).
+    public static let cycloneDXJSON = "application/vnd.cyclonedx+json"
+    public static let spdxJSON = "application/spdx+json"
 }
 
 public enum AttachmentAnnotation {
@@ -47,6 +50,9 @@ public enum AttachmentEnvelope: String, Sendable {
     case dsse
     /// A sigstore bundle (v0.1–v0.3) holding a DSSE envelope.
     case sigstoreBundle
+    /// A bare document that is not an attestation (a CycloneDX or SPDX file attached with `oras attach`):
+    /// unsigned, and with no Statement subject of its own.
+    case plainDocument
 }
 
 /// One attestation found next to an image, known from manifests and annotations alone.
@@ -87,6 +93,10 @@ public struct AttachmentPayload: Sendable {
         case .statement: return AttachmentMediaType.inTotoStatement
         case .dsse: return AttachmentMediaType.dsseEnvelope
         case .sigstoreBundle: return AttachmentMediaType.sigstoreBundleV03
+        case .plainDocument:
+            if predicateType.hasPrefix("https://cyclonedx.org/bom") { return AttachmentMediaType.cycloneDXJSON }
+            if predicateType.hasPrefix("https://spdx.dev/Document") { return AttachmentMediaType.spdxJSON }
+            return "application/json"
         }
     }
 }

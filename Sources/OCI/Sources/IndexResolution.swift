@@ -21,6 +21,9 @@ struct IndexResolution {
     /// `sha256-<hex>.att`/`.sig`/`.sbom` tags and the `sha256-<hex>` referrers tag schema.
     static func isAttachment(_ d: Descriptor) -> Bool {
         if d.artifactType != nil { return true }
+        // `cosign save --dir` marks its signature/attestation manifests with a `kind` annotation.
+        if let kind = d.annotations["kind"], kind.hasPrefix("dev.cosignproject.cosign/"),
+           !["dev.cosignproject.cosign/image", "dev.cosignproject.cosign/imageIndex"].contains(kind) { return true }
         guard let name = d.annotations["org.opencontainers.image.ref.name"], name.hasPrefix("sha256-") else { return false }
         let rest = name.dropFirst("sha256-".count)
         let hex = rest.prefix(64)
