@@ -35,10 +35,12 @@ let package = Package(
         .target(name: "Attestation", dependencies: [
             "JSON", "Digest", "COpenSSL", .product(name: "Yams", package: "Yams"),
         ]),
+        // Advisory data: version orderings per ecosystem, CVSS calculators, importers and the store.
+        .target(name: "Advisories", dependencies: ["JSON", "Digest"]),
         .executableTarget(name: "vouch", dependencies: [
             "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation"]),
+        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories"]),
     ]
 )
