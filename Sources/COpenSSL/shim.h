@@ -6,3 +6,4 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/rand.h>
+#include <openssl/pkcs12.h>
