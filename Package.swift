@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries (Debian: libarchive-dev, libjansson-dev, libssl-dev, libsqlite3-dev).
@@ -36,7 +37,9 @@ let package = Package(
             "JSON", "Digest", "COpenSSL", .product(name: "Yams", package: "Yams"),
         ]),
         // Advisory data: version orderings per ecosystem, CVSS calculators, importers and the store.
-        .target(name: "Advisories", dependencies: ["JSON", "Digest"]),
+        .target(name: "Advisories", dependencies: [
+            "JSON", "Digest", "CArchive", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(name: "vouch", dependencies: [
             "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
