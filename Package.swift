@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "Advisories", dependencies: [
             "JSON", "Digest", "CArchive", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Matching inventories against advisories, severity, findings and reports.
+        .target(name: "Evaluation", dependencies: ["Advisories", "SBOM"]),
         .executableTarget(name: "vouch", dependencies: [
-            "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation",
+            "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories"]),
+        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation"]),
     ]
 )

@@ -1,0 +1,120 @@
+import Advisories
+import Foundation
+import SBOM
+
+/// Where the matcher gets advisories from: the SQLite store, or an in-memory list in tests.
+public protocol AdvisoryLookup {
+    /// Advisories with an affected entry for one of `names` (package or binary names) in the
+    /// ecosystem family and release; the matcher re-checks everything it is given.
+    func candidates(ecosystem: String, release: String?, names: [String]) throws -> [Advisory]
+}
+
+/// An in-memory lookup (tests, small advisory sets).
+public struct AdvisoryList: AdvisoryLookup {
+    public let advisories: [Advisory]
+    public init(_ advisories: [Advisory]) { self.advisories = advisories }
+    public func candidates(ecosystem: String, release: String?, names: [String]) throws -> [Advisory] {
+        advisories.filter { a in
+            a.affected.contains { EcosystemName($0.ecosystem).family == ecosystem && (names.contains($0.name) || !$0.binaries.filter(names.contains).isEmpty) }
+        }
+    }
+}
+
+/// Packages in, findings out: each package looked up in its own ecosystem (OS packages by
+/// distribution release and source package, never against another distribution's data),
+/// ranges evaluated with that ecosystem's version ordering, advisories about the same
+/// vulnerability (by any shared id) merged into one finding.
+public struct Matcher {
+    public struct Result: Sendable {
+        public var findings: [Finding]
+        /// Packages no advisory ecosystem covers (unknown distribution, unsupported type).
+        public var unmatchable: Int
+        /// Ranges or versions that could not be ordered, one line each.
+        public var problems: [String]
+    }
+
+    let lookup: AdvisoryLookup
+    let scheme: (String) -> VersionScheme?
+    let semver: VersionScheme?
+    let assessor: SeverityAssessor
+
+    /// `scheme` maps an OSV ecosystem family to its ordering; `semver` orders `SEMVER` ranges.
+    public init(lookup: AdvisoryLookup, scheme: @escaping (String) -> VersionScheme?, semver: VersionScheme?, assessor: SeverityAssessor) {
+        self.lookup = lookup; self.scheme = scheme; self.semver = semver; self.assessor = assessor
+    }
+
+    public func match(_ inventory: Inventory) throws -> Result {
+        var findings: [Finding] = []
+        var problems: [String] = []
+        var unmatchable = 0
+        for package in inventory.packages {
+            guard let c = PackageCoordinates(package: package, operatingSystem: inventory.operatingSystem),
+                  let ordering = scheme(c.ecosystem) else { unmatchable += 1; continue }
+            let evaluator = RangeEvaluator(ecosystem: ordering, semver: semver)
+            var hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)] = []
+            for advisory in try lookup.candidates(ecosystem: c.ecosystem, release: c.release, names: c.names) where advisory.withdrawn == nil {
+                for affected in advisory.affected where applies(affected, to: c, package: package) {
+                    do {
+                        let verdict = try evaluator.evaluate(c.version, in: affected, problems: &problems)
+                        if verdict.affected || affected.resolution == .willNotFix && verdict.affected {
+                            hits.append((advisory, verdict, affected))
+                        }
+                    } catch {
+                        problems.append("\(package.purl): \(error)")
+                    }
+                }
+            }
+            findings += merge(hits, package: package, coordinates: c)
+        }
+        findings.sort { ($0.package.name, $0.package.version, $0.id) < ($1.package.name, $1.package.version, $1.id) }
+        return Result(findings: findings, unmatchable: unmatchable, problems: Array(Set(problems)).sorted())
+    }
+
+    func applies(_ affected: AffectedPackage, to c: PackageCoordinates, package: Package) -> Bool {
+        guard EcosystemName(affected.ecosystem).applies(toFamily: c.ecosystem, release: c.release) else { return false }
+        guard affected.resolution != .notAffected else { return false }
+        if c.release != nil {
+            // Distribution data names the source package; a binary list, when given, must include this binary.
+            guard c.names.contains(affected.name) || affected.binaries.contains(package.name) else { return false }
+            return affected.binaries.isEmpty || affected.binaries.contains(package.name)
+        }
+        return c.names.contains(affected.name)
+    }
+
+    /// One finding per vulnerability: advisories sharing any id (DSA-… with CVE-…, GHSA with CVE) merge.
+    func merge(_ hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)], package: Package, coordinates c: PackageCoordinates) -> [Finding] {
+        var groups: [[(Advisory, RangeEvaluator.Verdict, AffectedPackage)]] = []
+        var groupIDs: [Set<String>] = []
+        for hit in hits {
+            let ids = Set([hit.0.id] + hit.0.aliases)
+            let overlapping = groupIDs.indices.filter { !groupIDs[$0].isDisjoint(with: ids) }
+            var merged = [hit]
+            var mergedIDs = ids
+            for i in overlapping.reversed() {
+                merged += groups.remove(at: i)
+                mergedIDs.formUnion(groupIDs.remove(at: i))
+            }
+            groups.append(merged)
+            groupIDs.append(mergedIDs)
+        }
+        return zip(groups, groupIDs).map { group, ids in
+            let advisories = group.map(\.0)
+            let display = ids.filter { $0.hasPrefix("CVE-") }.sorted().first ?? advisories.map(\.id).sorted().first ?? "?"
+            let fixes = Set(group.flatMap { $0.1.fixedIn })
+            let fix: Finding.FixState
+            if !fixes.isEmpty {
+                fix = .fixed(in: fixes.sorted())
+            } else if group.contains(where: { $0.2.resolution == .willNotFix }) {
+                fix = .wontFix
+            } else {
+                fix = .notFixed
+            }
+            let severities = group.flatMap { $0.2.severities } + advisories.flatMap(\.severities)
+            let severity = assessor.assess(severities, preferredSources: SeverityAssessor.preferredSources(ecosystem: c.ecosystem))
+            let how = group.map { "\($0.2.ecosystem) \($0.2.name) \($0.1.range ?? "")".trimmingCharacters(in: .whitespaces) }
+            return Finding(package: package, id: display, ids: ids.sorted(), advisories: advisories.map(\.id).sorted(),
+                           summary: advisories.compactMap(\.summary).first, fix: fix, severity: severity,
+                           matchedBy: Array(Set(how)).sorted().joined(separator: "; "))
+        }
+    }
+}
