@@ -63,7 +63,8 @@ struct AttestCommand: ParsableCommand {
             let schemeSet = try parseSchemes(schemes)
             guard let padding = RSAPadding(rawValue: rsaPadding) else { throw ValidationError("--rsa-padding is pkcs1v15 or pss") }
             let env = ProcessInfo.processInfo.environment
-            let password = env["VOUCH_KEY_PASSWORD"] ?? env["COSIGN_PASSWORD"]
+            // An empty VOUCH_KEY_PASSWORD means none, as for key generate; cosign keys may have an empty one.
+            let password = env["VOUCH_KEY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? env["COSIGN_PASSWORD"]
             let signingKey = try PrivateKey(contentsOf: URL(fileURLWithPath: key), password: password)
             let selection = try ImageSelection(image: image, platform: platform, insecure: insecure)
             let target = attach ? try AttachTarget(selection.reference) : nil

@@ -72,7 +72,7 @@ struct AttachmentRow {
                 let encoding: AttestationEvidence.Encoding = found.envelope == .dsse ? .dsse : .sigstoreBundle
                 let evidence = try AttestationEvidence.decode(data, encoding: encoding, location: found.location, claimedPredicateType: type)
                 let ids = evidence.envelope?.signatures.map { s in (s.keyid?.isEmpty == false ? s.keyid! : "(no keyid)") } ?? []
-                signers = ids.isEmpty ? "no signatures" : ids.map { $0.count > 16 ? String($0.prefix(16)) + "…" : $0 }.joined(separator: ",")
+                signers = ids.isEmpty ? "no signatures" : ids.joined(separator: ",")
                 if type == nil, case .success(let s) = evidence.statement { type = s.predicateType }
             } catch {
                 signers = "unreadable: \(error)"
@@ -99,7 +99,8 @@ struct AttachmentRow {
         guard !rows.isEmpty else { return "no attestations attached\n" }
         let header = ["PREDICATE TYPE", "SCHEME", "ENVELOPE", "SIGNED BY (KEY ID)", "SUBJECT", "LOCATION"]
         let cells = rows.map { r in
-            [r.predicateType, r.found.scheme.rawValue, r.found.envelope.rawValue, r.signers,
+            [r.predicateType, r.found.scheme.rawValue, r.found.envelope.rawValue,
+             r.signers.split(separator: ",").map { $0.count > 16 ? String($0.prefix(16)) + "…" : String($0) }.joined(separator: ","),
              (r.platform.map { "\($0) " } ?? "") + r.found.subject.short, r.found.location]
         }
         let widths = (0..<header.count).map { i in ([header[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One attestation as found next to an image or in a file, decoded but not yet trusted.
 public struct AttestationEvidence {
@@ -43,11 +44,14 @@ public struct AttestationEvidence {
         }
     }
 
-    /// Sniffs a file's encoding: DSSE envelopes have `payloadType`, bundles a sigstore `mediaType`.
+    /// Tells a file's encoding from its top-level members: DSSE envelopes have `payloadType`,
+    /// sigstore bundles `dsseEnvelope` or a sigstore `mediaType`; anything else is read as a statement.
+    /// (Member order varies by writer, so a prefix of the text cannot decide it.)
     public static func sniff(_ data: Data) -> Encoding {
-        let head = String(decoding: data.prefix(4096), as: UTF8.self)
-        if head.contains("\"dsseEnvelope\"") || head.contains("application/vnd.dev.sigstore.bundle") { return .sigstoreBundle }
-        if head.contains("\"payloadType\"") { return .dsse }
+        guard let top = (try? JSON.parse(data))?.object else { return .statement }
+        if top["dsseEnvelope"] != nil || top["dsse_envelope"] != nil
+            || (top["mediaType"]?.string?.hasPrefix("application/vnd.dev.sigstore.bundle") ?? false) { return .sigstoreBundle }
+        if top["payloadType"] != nil { return .dsse }
         return .statement
     }
 

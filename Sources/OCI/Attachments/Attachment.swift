@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import JSON
 
 /// Media types, annotations and tags of the three attachment schemes peers read
 /// (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags) and of sigstore bundles.
@@ -30,6 +31,9 @@ public enum AttachmentAnnotation {
     public static let sigstoreBundlePredicateType = "dev.sigstore.bundle.predicateType"
     public static let created = "org.opencontainers.image.created"
     public static let refName = "org.opencontainers.image.ref.name"
+    /// Who signed what vouch attached (the envelope's key ids): re-attaching replaces only an earlier
+    /// attestation of the same predicate type by the same signer, never another tool's or signer's.
+    public static let vouchSigner = "dev.vouch.signer"
 }
 
 /// Where an attachment lives.
@@ -86,6 +90,21 @@ public struct AttachmentPayload: Sendable {
 
     public init(envelope: AttachmentEnvelope, predicateType: String, data: Data) {
         self.envelope = envelope; self.predicateType = predicateType; self.data = data
+    }
+
+    /// The signer identity recorded in `dev.vouch.signer`: the envelope's key ids, sorted and
+    /// comma-separated (`unsigned` for a bare statement, `document` for a plain document).
+    public var signer: String {
+        func keyids(_ envelope: JSON?) -> String {
+            let ids = (envelope?.array("signatures") ?? []).compactMap { $0.string("keyid") }.filter { !$0.isEmpty }
+            return ids.isEmpty ? "unknown" : Set(ids).sorted().joined(separator: ",")
+        }
+        switch envelope {
+        case .statement: return "unsigned"
+        case .plainDocument: return "document"
+        case .dsse: return keyids(try? JSON.parse(data))
+        case .sigstoreBundle: return keyids((try? JSON.parse(data))?["dsseEnvelope"])
+        }
     }
 
     public var mediaType: String {

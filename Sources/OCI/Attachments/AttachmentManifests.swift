@@ -36,11 +36,16 @@ struct LayerMerge {
     var replaced = 0
 
     init(existing: Manifest?, adding new: [AttachmentBlob], predicateKey: String, context: String) throws {
-        let newTypes = Set(new.compactMap { $0.descriptor.annotations[predicateKey] })
+        // A layer is replaced only by one of the same predicate type from the same signer: another
+        // tool's (cosign's, BuildKit's) or another key's attestation stays.
+        let newKeys = Set(new.compactMap { b in
+            b.descriptor.annotations[predicateKey].map { "\($0)\n\(b.descriptor.annotations[AttachmentAnnotation.vouchSigner] ?? "")" }
+        })
         if let existing {
             for (i, raw) in existing.raw.array("layers").enumerated() {
                 let d = try Descriptor(json: raw, context: "\(context) layer \(i + 1)")
-                if let type = d.annotations[predicateKey], newTypes.contains(type) { replaced += 1; continue }
+                if let type = d.annotations[predicateKey], let signer = d.annotations[AttachmentAnnotation.vouchSigner],
+                   newKeys.contains("\(type)\n\(signer)") { replaced += 1; continue }
                 layers.append(raw); digests.append(d.digest)
             }
         }
@@ -56,17 +61,21 @@ enum AttachmentLayer {
     /// predicate types; that suffix is not a registered one (oci-image-tool rejects the layer) and
     /// Docker now signs attestation manifests through referrers instead, so it is not followed.
     static func buildkit(_ p: AttachmentPayload) -> AttachmentBlob {
-        AttachmentBlob(mediaType: p.mediaType, data: p.data, annotations: [AttachmentAnnotation.inTotoPredicateType: p.predicateType])
+        AttachmentBlob(mediaType: p.mediaType, data: p.data, annotations: [AttachmentAnnotation.inTotoPredicateType: p.predicateType,
+                                                                           AttachmentAnnotation.vouchSigner: p.signer])
     }
 
     static func referrer(_ p: AttachmentPayload) -> AttachmentBlob {
-        let annotations = p.envelope == .plainDocument ? [:] : [AttachmentAnnotation.inTotoPredicateType: p.predicateType]
+        let annotations = p.envelope == .plainDocument
+            ? [AttachmentAnnotation.vouchSigner: p.signer]
+            : [AttachmentAnnotation.inTotoPredicateType: p.predicateType, AttachmentAnnotation.vouchSigner: p.signer]
         return AttachmentBlob(mediaType: p.mediaType, data: p.data, annotations: annotations)
     }
 
     static func cosign(_ p: AttachmentPayload) -> AttachmentBlob {
         AttachmentBlob(mediaType: AttachmentMediaType.dsseEnvelope, data: p.data,
-                       annotations: [AttachmentAnnotation.cosignPredicateType: p.predicateType, AttachmentAnnotation.cosignSignature: ""])
+                       annotations: [AttachmentAnnotation.cosignPredicateType: p.predicateType, AttachmentAnnotation.cosignSignature: "",
+                                     AttachmentAnnotation.vouchSigner: p.signer])
     }
 }
 
@@ -163,7 +172,7 @@ enum ReferrerManifest {
 
     static func write(_ p: AttachmentPayload, subject: Descriptor, created: String) -> AttachmentWrite {
         let layer = AttachmentLayer.referrer(p)
-        var annotations: [String: String] = [AttachmentAnnotation.created: created]
+        var annotations: [String: String] = [AttachmentAnnotation.created: created, AttachmentAnnotation.vouchSigner: p.signer]
         if p.envelope != .plainDocument { annotations[predicateKey(for: p)] = p.predicateType }
         if p.envelope == .sigstoreBundle { annotations[AttachmentAnnotation.sigstoreBundleContent] = "dsse-envelope" }
         let type = artifactType(for: p)
@@ -178,7 +187,7 @@ enum ReferrerManifest {
 
     /// Whether a referrer descriptor (whose annotations are its manifest's) is an earlier one for the same predicate type.
     static func isReplaced(_ d: Descriptor, by p: AttachmentPayload) -> Bool {
-        guard d.artifactType == artifactType(for: p) else { return false }
+        guard d.artifactType == artifactType(for: p), d.annotations[AttachmentAnnotation.vouchSigner] == p.signer else { return false }
         if p.envelope == .plainDocument { return true }
         return d.annotations[predicateKey(for: p)] == p.predicateType
     }

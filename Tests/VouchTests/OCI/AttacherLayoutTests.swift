@@ -82,7 +82,7 @@ final class AttacherLayoutTests: XCTestCase {
         let layers = manifest.array("layers")
         XCTAssertEqual(layers.count, 1)
         XCTAssertEqual(layers[0].string("mediaType"), "application/vnd.in-toto+json")
-        XCTAssertEqual(layers[0]["annotations"], ["in-toto.io/predicate-type": .string(AttachFixture.spdx)])
+        XCTAssertEqual(layers[0]["annotations"], ["dev.vouch.signer": "unsigned", "in-toto.io/predicate-type": .string(AttachFixture.spdx)])
         try assertBlob(layers[0])
         let config = try AttachFixture.blobJSON(dir, manifest["config"]?.string("digest"))
         XCTAssertEqual(config, ["architecture": "unknown", "os": "unknown", "config": [:],
