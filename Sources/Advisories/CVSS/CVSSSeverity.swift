@@ -16,3 +16,15 @@ public enum CVSSSeverity: String, Sendable, CaseIterable, Comparable {
     var rank: Int { CVSSSeverity.allCases.firstIndex(of: self) ?? 0 }
     public static func < (a: CVSSSeverity, b: CVSSSeverity) -> Bool { a.rank < b.rank }
 }
+
+extension CVSSSeverity {
+    /// The band of a CVSS v2 score. v2 defines no qualitative ratings; these are NVD's v2 bands
+    /// (Low 0.0–3.9, Medium 4.0–6.9, High 7.0–10.0), so a v2 score is never None or Critical.
+    public init(v2Score score: Double) {
+        switch score {
+        case ..<4.0: self = .low
+        case ..<7.0: self = .medium
+        default: self = .high
+        }
+    }
+}
