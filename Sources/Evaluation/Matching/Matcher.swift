@@ -81,11 +81,20 @@ public struct Matcher {
         return c.names.contains(affected.name)
     }
 
-    /// One finding per vulnerability: advisories sharing any id (DSA-… with CVE-…, GHSA with CVE) merge.
+    /// One finding per vulnerability. Advisories naming a CVE (as their id, an alias, or the
+    /// `UBUNTU-CVE-…`/`ALPINE-CVE-…` form of it) join that CVE's finding; one that covers several CVEs
+    /// (a USN or DSA) joins each. Others merge when they share any id (GHSA with PYSEC, say).
     func merge(_ hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)], package: Package, coordinates c: PackageCoordinates) -> [Finding] {
-        var groups: [[(Advisory, RangeEvaluator.Verdict, AffectedPackage)]] = []
+        typealias Hit = (Advisory, RangeEvaluator.Verdict, AffectedPackage)
+        var byCVE: [String: [Hit]] = [:]
+        var groups: [[Hit]] = []
         var groupIDs: [Set<String>] = []
         for hit in hits {
+            let cves = Matcher.cves(of: hit.0)
+            if !cves.isEmpty {
+                for cve in cves { byCVE[cve, default: []].append(hit) }
+                continue
+            }
             let ids = Set([hit.0.id] + hit.0.aliases)
             let overlapping = groupIDs.indices.filter { !groupIDs[$0].isDisjoint(with: ids) }
             var merged = [hit]
@@ -96,6 +105,13 @@ public struct Matcher {
             }
             groups.append(merged)
             groupIDs.append(mergedIDs)
+        }
+        for cve in byCVE.keys.sorted() {
+            let group = byCVE[cve] ?? []
+            // Ids of other CVEs a bundle advisory covers are not this vulnerability's.
+            let ids = Set(group.flatMap { [$0.0.id] + $0.0.aliases }).filter { Matcher.cveID(in: $0).map { $0 == cve } ?? true }
+            groups.append(group)
+            groupIDs.append(ids.union([cve]))
         }
         return zip(groups, groupIDs).map { group, ids in
             let advisories = group.map(\.0)
@@ -116,5 +132,14 @@ public struct Matcher {
                            summary: advisories.compactMap(\.summary).first, fix: fix, severity: severity,
                            matchedBy: Array(Set(how)).sorted().joined(separator: "; "))
         }
+    }
+
+    static func cves(of a: Advisory) -> Set<String> { Set(([a.id] + a.aliases).compactMap(cveID(in:))) }
+
+    /// `CVE-2023-4911` from itself or from a distribution's per-CVE id (`UBUNTU-CVE-2023-4911`).
+    static func cveID(in id: String) -> String? {
+        if id.hasPrefix("CVE-") { return id }
+        guard let r = id.range(of: "-CVE-"), !id[..<r.lowerBound].contains("-") else { return nil }
+        return "CVE-" + id[r.upperBound...]
     }
 }

@@ -1,0 +1,15 @@
+import Advisories
+
+extension AdvisoryStore: AdvisoryLookup {
+    /// Withdrawn advisories are never candidates.
+    public func candidates(ecosystem: String, release: String?, names: [String]) throws -> [Advisory] {
+        try candidates(ecosystem: ecosystem, release: release, names: names, includeWithdrawn: false)
+    }
+}
+
+extension SeverityAssessor {
+    /// Scores vectors with vouch's CVSS calculators.
+    public static let standard = SeverityAssessor { vector in
+        (try? CVSS.parse(vector)).map { (version: $0.version.rawValue, score: $0.baseScore) }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// `vouch cves --format table`: findings grouped by reported package (Scout's `--only-vuln-packages`
+/// view by default), most severe package first; one aligned row per vulnerability with its id, rating,
+/// fix state, other ids and summary.
+///
+/// ```
+/// 2 vulnerable packages with 2 vulnerabilities
+///
+///    0C     0H     1M     0L  glibc 2.35-0ubuntu3.1  (1 vulnerability)
+///   pkg:deb/ubuntu/glibc@2.35-0ubuntu3.1?distro=ubuntu-22.04
+///   binaries: libc6
+///
+///     CVE-2023-4911  MEDIUM, CVSS 7.8  fixed in 2.35-0ubuntu3.4  UBUNTU-CVE-2023-4911, USN-6409-1  Looney Tunables…
+/// ```
+public struct FindingsTableRenderer: ReportRenderer {
+    public struct Options: Sendable, Equatable {
+        /// List packages without findings too (after the vulnerable ones).
+        public var includeCleanPackages: Bool
+        /// Characters of the advisory summary kept.
+        public var summaryWidth: Int
+        /// Characters of the fix column kept (long version lists are cut).
+        public var fixWidth: Int
+
+        public init(includeCleanPackages: Bool = false, summaryWidth: Int = 72, fixWidth: Int = 40) {
+            self.includeCleanPackages = includeCleanPackages
+            self.summaryWidth = summaryWidth
+            self.fixWidth = fixWidth
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    public func renderText(_ report: VulnerabilityReport) -> String {
+        let groups = PackageGroup.group(report.findings, cleanPackages: options.includeCleanPackages ? report.inventory.packages : [])
+        let summary = SeveritySummary(findings: report.findings)
+        var out = "Target: \(report.targetLabel)\nSource: \(report.source)\n"
+        if summary.total == 0 {
+            out += "No vulnerable package among \(TextLayout.plural(report.inventory.packages.count, "package", "packages"))\n"
+        } else {
+            out += TextLayout.plural(summary.vulnerablePackages, "vulnerable package", "vulnerable packages")
+                + " with " + TextLayout.plural(summary.total, "vulnerability", "vulnerabilities")
+                + "  (\(summary.compact))\n"
+        }
+
+        let rows = groups.map { $0.vulnerabilities.map(cells) }
+        let widths = (0..<3).map { column in rows.lazy.flatMap { $0 }.map { $0[column].count }.max() ?? 0 }
+        let aliasWidth = rows.lazy.flatMap { $0 }.map { $0[3].count }.max() ?? 0
+        for (group, groupRows) in zip(groups, rows) {
+            let count = group.vulnerabilities.isEmpty ? "" : "  (" + TextLayout.plural(group.vulnerabilities.count, "vulnerability", "vulnerabilities") + ")"
+            out += "\n" + group.summary.cells() + "  \(group.name) \(group.version)\(count)\n"
+            out += "  \(group.purl)\n"
+            if !group.binaries.isEmpty { out += "  binaries: \(group.binaries.joined(separator: ", "))\n" }
+            if !groupRows.isEmpty { out += "\n" }
+            for row in groupRows {
+                var line = "    " + (0..<3).map { TextLayout.padRight(row[$0], widths[$0]) }.joined(separator: "  ")
+                line += "  " + TextLayout.padRight(row[3], aliasWidth) + "  " + row[4]
+                out += line.trimmingTrailingSpaces() + "\n"
+            }
+        }
+        return out
+    }
+
+    public func render(_ report: VulnerabilityReport) -> Data { Data(renderText(report).utf8) }
+
+    /// id, severity, fix, other ids, summary.
+    func cells(_ v: GroupedVulnerability) -> [String] {
+        let f = v.finding
+        return [f.id, f.severity.display, TextLayout.truncate(f.fix.label, options.fixWidth),
+                TextLayout.otherIDs(f), TextLayout.truncate(f.summary ?? "", options.summaryWidth)]
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
