@@ -34,6 +34,8 @@ public struct PackageCoordinates: Sendable, Equatable {
             release = nil
             names = [PackageCoordinates.advisoryName(p)]
             version = p.version
+            // The Go toolchain reports `go1.22.3`; the Go vulnerability database writes `1.22.3`.
+            if e == "Go", version.hasPrefix("go"), version.dropFirst(2).first?.isNumber == true { version.removeFirst(2) }
         }
         guard !version.isEmpty, !names.isEmpty else { return nil }
     }

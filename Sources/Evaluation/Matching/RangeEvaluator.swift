@@ -26,7 +26,7 @@ public struct RangeEvaluator {
     /// event version makes just that range unusable (recorded in `problems`).
     public func evaluate(_ version: String, in affected: AffectedPackage, problems: inout [String]) throws -> Verdict {
         if affected.versions.contains(version) {
-            return Verdict(affected: true, fixedIn: fixedVersions(affected), range: "version \(version) listed")
+            return Verdict(affected: true, fixedIn: fixedVersions(affected, above: version), range: "version \(version) listed")
         }
         for range in affected.ranges {
             let scheme: VersionScheme
@@ -95,7 +95,15 @@ public struct RangeEvaluator {
         return affected ? Verdict(affected: true, fixedIn: [], range: ">=\(opened ?? "0")") : nil
     }
 
-    private func fixedVersions(_ affected: AffectedPackage) -> [String] {
-        affected.ranges.flatMap { r in r.events.compactMap { if case .fixed(let v) = $0 { return v } else { return nil } } }
+    /// Fixes of a version matched by the `versions` list: the `fixed` events of its version-ordered
+    /// ranges above it (GIT ranges name commits, which are no version a user can install).
+    private func fixedVersions(_ affected: AffectedPackage, above version: String) -> [String] {
+        affected.ranges.filter { $0.kind != .git }.flatMap { r -> [String] in
+            let scheme: VersionScheme? = r.kind == .semver ? semver : ecosystem
+            return r.events.compactMap { e -> String? in
+                guard case .fixed(let v) = e, let scheme, let c = try? scheme.compare(v, version), c > 0 else { return nil }
+                return v
+            }
+        }
     }
 }
