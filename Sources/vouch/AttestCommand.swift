@@ -34,6 +34,9 @@ struct AttestCommand: ParsableCommand {
     @Option(help: "SBOM predicates: spdx, cyclonedx or both.")
     var sbomFormat = "both"
 
+    @Option(help: "Attest this SBOM file (SPDX or CycloneDX JSON, e.g. from vouch sbom right after the build) instead of cataloguing the image; repeatable.")
+    var sbomFile: [String] = []
+
     @Flag(help: "Attest SLSA provenance v1.")
     var provenance = false
 
@@ -59,7 +62,8 @@ struct AttestCommand: ParsableCommand {
 
     func run() throws {
         try Vouch.guarded {
-            guard sbom || provenance else { throw ValidationError("nothing to attest: give --sbom, --provenance or both") }
+            guard sbom || provenance || !sbomFile.isEmpty else { throw ValidationError("nothing to attest: give --sbom, --sbom-file, --provenance") }
+            if sbom && !sbomFile.isEmpty { throw ValidationError("--sbom catalogues the image and --sbom-file takes a made SBOM: give one of them") }
             let schemeSet = try parseSchemes(schemes)
             guard let padding = RSAPadding(rawValue: rsaPadding) else { throw ValidationError("--rsa-padding is pkcs1v15 or pss") }
             let env = ProcessInfo.processInfo.environment
@@ -80,6 +84,9 @@ struct AttestCommand: ParsableCommand {
                     for (name, type, data) in try sbomPredicates(for: img) {
                         payloads.append((name, try signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
                     }
+                }
+                for (name, type, data) in try fileSBOMPredicates() {
+                    payloads.append((name, try signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
                 }
                 if provenance {
                     let predicate = try provenanceOptions.predicate(for: img, environment: env)
@@ -139,6 +146,19 @@ struct AttestCommand: ParsableCommand {
             w == "spdx"
                 ? ("sbom.spdx", PredicateType.spdx, SPDXWriter(options: options).write(inventory))
                 : ("sbom.cdx", PredicateType.cycloneDX, CycloneDXWriter(specVersion: .v1_6, options: options).write(inventory))
+        }
+    }
+
+    /// `--sbom-file` documents, their predicate type told from their content.
+    func fileSBOMPredicates() throws -> [(String, String, Data)] {
+        try sbomFile.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read the file") }
+            let json: JSON
+            do { json = try JSON.parse(data) } catch { throw CLIError("\(path): not JSON: \(error)") }
+            switch try SBOMReader.detect(json, source: path) {
+            case .spdx: return ("sbom.spdx", PredicateType.spdx, data)
+            case .cycloneDX: return ("sbom.cdx", PredicateType.cycloneDX, data)
+            }
         }
     }
 

@@ -41,9 +41,12 @@ public struct AdvisorySeverity: Sendable, Equatable, Hashable {
     public var value: String
     /// Who rated it: `nvd`, `debian`, `ubuntu`, `almalinux`, `ghsa`, or the advisory's own source.
     public var source: String?
+    /// The base score the source published with a CVSS entry (NVD `baseScore`, ruby-advisory-db
+    /// `cvss_v3`). Some sources give only a score and no vector: then `value` holds the score as text.
+    public var score: Double?
 
-    public init(kind: Kind, value: String, source: String? = nil) {
-        self.kind = kind; self.value = value; self.source = source
+    public init(kind: Kind, value: String, source: String? = nil, score: Double? = nil) {
+        self.kind = kind; self.value = value; self.source = source; self.score = score
     }
 }
 
@@ -64,6 +67,9 @@ public struct AffectedPackage: Sendable, Equatable {
     public var severities: [AdvisorySeverity]
     /// What the distribution decided when there is no fix (Debian `<no-dsa>`, `<ignored>`, Ubuntu `deferred`).
     public var resolution: Resolution?
+    /// The source's own version requirements, verbatim, when they could not all be written as OSV
+    /// ranges. When set, `ranges` is empty and these constraints alone say which versions are affected.
+    public var versionConstraints: VersionConstraints?
 
     public enum Resolution: String, Sendable, Equatable {
         /// The distribution will not fix it (Debian `<ignored>`, `<no-dsa>` without a later fix; Scout's "won't fix").
@@ -73,9 +79,26 @@ public struct AffectedPackage: Sendable, Equatable {
     }
 
     public init(ecosystem: String, name: String, purl: String? = nil, ranges: [AffectedRange] = [], versions: [String] = [],
-                binaries: [String] = [], severities: [AdvisorySeverity] = [], resolution: Resolution? = nil) {
+                binaries: [String] = [], severities: [AdvisorySeverity] = [], resolution: Resolution? = nil,
+                versionConstraints: VersionConstraints? = nil) {
         self.ecosystem = ecosystem; self.name = name; self.purl = purl; self.ranges = ranges; self.versions = versions
         self.binaries = binaries; self.severities = severities; self.resolution = resolution
+        self.versionConstraints = versionConstraints
+    }
+}
+
+/// Version requirements in the source's own grammar (RubyGems requirements such as `~> 5.2.4, >= 5.2.4.3`,
+/// npm ranges such as `>=1.0.0 <1.4.6 || 2.x`). Each list is a union: a version is affected when it
+/// satisfies one of `affected` (or `affected` is empty) and none of `patched` and none of `unaffected`.
+public struct VersionConstraints: Sendable, Equatable {
+    /// The grammar and ordering: `RubyGems` or `npm`.
+    public var scheme: String
+    public var affected: [String]
+    public var patched: [String]
+    public var unaffected: [String]
+
+    public init(scheme: String, affected: [String] = [], patched: [String] = [], unaffected: [String] = []) {
+        self.scheme = scheme; self.affected = affected; self.patched = patched; self.unaffected = unaffected
     }
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import JSON
+
+/// Reads NVD CVE records in the CVE API 2.0 format (`https://services.nvd.nist.gov/rest/json/cves/2.0`
+/// responses and the `nvdcve-2.0-*.json` feeds: `{"format": "NVD_CVE", "version": "2.0",
+/// "vulnerabilities": [{"cve": {…}}]}`), and single records wrapped as `{"cve": {…}}` or as grype's
+/// vunnel stores them, `{"identifier": …, "item": {"cve": {…}}}`.
+///
+/// Records are named `NVD-CVE-…` with the CVE as alias: advisory ids are unique in the store, and
+/// osv.dev publishes records under bare CVE ids too, which an NVD import must not replace.
+/// NVD is imported for its CVSS only: each entry of `metrics.cvssMetricV40`, `V31`, `V30` and `V2`
+/// becomes a severity with its vector and `baseScore`, rated by `nvd` when NVD marks it `Primary`
+/// and by the entry's own `source` (a CNA's address or id) when `Secondary`. The record keeps the
+/// English description, dates and references; it affects no package (CPE matching is separate),
+/// and a `Rejected` record is withdrawn as of its last modification.
+public struct NVDParser: Sendable {
+    public static let source = "nvd"
+    /// A yearly 2.0 feed is up to a few hundred MB.
+    public static let maximumBytes = 1 << 30
+
+    static let metrics: [(key: String, kind: AdvisorySeverity.Kind)] = [
+        ("cvssMetricV40", .cvssV4), ("cvssMetricV31", .cvssV3), ("cvssMetricV30", .cvssV3), ("cvssMetricV2", .cvssV2),
+    ]
+
+    public init() {}
+
+    /// True for a 2.0 API/feed document (`"format": "NVD_CVE"`), a vunnel-wrapped record
+    /// (`{"identifier": …, "item": {"cve": {`) or a bare `{"cve": {"id": "CVE-…`.
+    public func detect(data: Data, path: String) -> Bool {
+        let head = String(FeedInput.head(data, bytes: 4096).filter { !$0.isWhitespace })
+        guard head.hasPrefix("{") else { return false }
+        return head.contains("\"NVD_CVE\"") || head.contains("\"item\":{\"cve\":{") || head.hasPrefix("{\"cve\":{\"id\":\"CVE-")
+    }
+
+    public func parse(data: Data, path: String) throws -> [Advisory] {
+        try AdvisoryFeedError.attributing(format: Self.source, file: path) {
+            let root = try FeedInput.json(data, limit: Self.maximumBytes)
+            let top = try FeedInput.object(root, "(top level)")
+            if let list = top["vulnerabilities"] {
+                return try FeedInput.array(list, "vulnerabilities").enumerated().map { i, item in
+                    try record(FeedInput.object(item, "vulnerabilities[\(i)]")["cve"], at: "vulnerabilities[\(i)].cve")
+                }
+            }
+            if let item = top["item"] { return [try record(FeedInput.object(item, "item")["cve"], at: "item.cve")] }
+            if let cve = top["cve"] { return [try record(cve, at: "cve")] }
+            throw FeedProblem(nil, "has no 'vulnerabilities', 'item' or 'cve' member")
+        }
+    }
+
+    func record(_ json: JSON?, at: String) throws -> Advisory {
+        let cve = try FeedInput.object(json, at)
+        let id = try FeedInput.string(cve["id"], "\(at).id")
+        guard FeedInput.isCVE(id) else { throw FeedProblem("\(at).id", "'\(id.prefix(40))' is not a CVE id") }
+        let published = try timestamp(cve["published"], "\(at).published")
+        let modified = try timestamp(cve["lastModified"], "\(at).lastModified")
+        let status = try FeedInput.optionalString(cve["vulnStatus"], "\(at).vulnStatus")
+
+        var details: String?
+        if let descriptions = cve["descriptions"], !descriptions.isNull {
+            for (i, d) in try FeedInput.array(descriptions, "\(at).descriptions").enumerated() {
+                let entry = try FeedInput.object(d, "\(at).descriptions[\(i)]")
+                if try FeedInput.optionalString(entry["lang"], "\(at).descriptions[\(i)].lang") == "en" {
+                    details = try FeedInput.string(entry["value"], "\(at).descriptions[\(i)].value")
+                    break
+                }
+            }
+        }
+
+        var severities: [AdvisorySeverity] = []
+        if let metrics = cve["metrics"], !metrics.isNull {
+            let all = try FeedInput.object(metrics, "\(at).metrics")
+            for (key, kind) in Self.metrics {
+                guard let list = all[key], !list.isNull else { continue }
+                for (i, entry) in try FeedInput.array(list, "\(at).metrics.\(key)").enumerated() {
+                    severities.append(try severity(entry, kind: kind, at: "\(at).metrics.\(key)[\(i)]"))
+                }
+            }
+        }
+
+        var references: [String] = []
+        if let refs = cve["references"], !refs.isNull {
+            for (i, r) in try FeedInput.array(refs, "\(at).references").enumerated() {
+                let url = try FeedInput.string(FeedInput.object(r, "\(at).references[\(i)]")["url"], "\(at).references[\(i)].url")
+                if !references.contains(url) { references.append(url) }
+            }
+        }
+        return Advisory(id: "NVD-\(id)", source: Self.source, aliases: [id], details: details, published: published, modified: modified,
+                        withdrawn: status == "Rejected" ? (modified ?? published) : nil,
+                        severities: severities, references: references)
+    }
+
+    func severity(_ json: JSON, kind: AdvisorySeverity.Kind, at: String) throws -> AdvisorySeverity {
+        let entry = try FeedInput.object(json, at)
+        let data = try FeedInput.object(entry["cvssData"], "\(at).cvssData")
+        let vector = try FeedInput.string(data["vectorString"], "\(at).cvssData.vectorString")
+        guard !vector.isEmpty, vector.count <= 400 else { throw FeedProblem("\(at).cvssData.vectorString", "is not a CVSS vector") }
+        let score = try FeedInput.optionalNumber(data["baseScore"], "\(at).cvssData.baseScore")
+        if let score, !(0...10).contains(score) { throw FeedProblem("\(at).cvssData.baseScore", "\(score) is not a score from 0 to 10") }
+        let type = try FeedInput.optionalString(entry["type"], "\(at).type")
+        let source = type == "Primary" ? Self.source : try FeedInput.optionalString(entry["source"], "\(at).source")
+        return AdvisorySeverity(kind: kind, value: vector, source: source, score: score)
+    }
+
+    func timestamp(_ json: JSON?, _ at: String) throws -> Date? {
+        guard let text = try FeedInput.optionalString(json, at) else { return nil }
+        guard let date = FeedInput.timestamp(text) else { throw FeedProblem(at, "'\(text.prefix(40))' is not a time like 2024-04-12T08:15:06.230") }
+        return date
+    }
+}
