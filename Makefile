@@ -45,6 +45,7 @@ test: deps tools images
 
 bench: release
 	bash scripts/bench.sh .build/release/vouch
+	bash scripts/bench-scan.sh .build/release/vouch
 
 clean:
 	rm -rf .build out

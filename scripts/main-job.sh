@@ -63,3 +63,19 @@ if "$VOUCH" verify oci-dir:out/layout:app --key out/signing.pub --builder-id htt
 fi
 grep -m1 'FAIL  builder-id' out/verify-wrong-builder.txt
 echo "main job: SBOM, attestations and provenance verification all behaved"
+
+echo
+echo "== scan from the attestation alone: import advisories, then quickview and cves (no layer is read)"
+OSV="../shared/data/osv"
+if [[ -d "$OSV" ]]; then
+  rm -f out/advisories.sqlite
+  "$VOUCH" db import --db out/advisories.sqlite "$OSV/PyPI-pypa.tar.gz" "$OSV/Go-vulndb.tar.gz" "$OSV/distro/debian-security-tracker" 2>/dev/null
+  "$VOUCH" db status --db out/advisories.sqlite
+  "$VOUCH" quickview oci-dir:out/layout:app --key out/signing.pub --require-attestation --db out/advisories.sqlite
+  "$VOUCH" cves oci-dir:out/layout:app --key out/signing.pub --require-attestation --db out/advisories.sqlite \
+    --only-severity critical,high
+  "$VOUCH" cves oci-dir:out/layout:app --key out/signing.pub --db out/advisories.sqlite --format sarif -o out/app.sarif
+  echo "wrote out/app.sarif"
+else
+  echo "skipped: $OSV is absent (advisory data comes from ../shared/data)"
+fi

@@ -118,8 +118,9 @@ public struct Matcher {
             let display = ids.filter { $0.hasPrefix("CVE-") }.sorted().first ?? advisories.map(\.id).sorted().first ?? "?"
             let fixes = Set(group.flatMap { $0.1.fixedIn })
             let fix: Finding.FixState
-            if !fixes.isEmpty {
-                fix = .fixed(in: fixes.sorted())
+            if let lowest = fixes.min(by: { a, b in ((try? scheme(c.ecosystem)?.compare(a, b)) ?? 0) < 0 }) {
+                // Advisories on one vulnerability may name different fixes (a backport, a later line): the first suffices.
+                fix = .fixed(in: [lowest])
             } else if group.contains(where: { $0.2.resolution == .willNotFix }) {
                 fix = .wontFix
             } else {

@@ -95,15 +95,17 @@ public struct RangeEvaluator {
         return affected ? Verdict(affected: true, fixedIn: [], range: ">=\(opened ?? "0")") : nil
     }
 
-    /// Fixes of a version matched by the `versions` list: the `fixed` events of its version-ordered
-    /// ranges above it (GIT ranges name commits, which are no version a user can install).
+    /// The fix of a version matched by the `versions` list: the lowest `fixed` event above it in the
+    /// version-ordered ranges (GIT ranges name commits, which are no version a user can install).
     private func fixedVersions(_ affected: AffectedPackage, above version: String) -> [String] {
-        affected.ranges.filter { $0.kind != .git }.flatMap { r -> [String] in
+        let candidates = affected.ranges.filter { $0.kind != .git }.flatMap { r -> [String] in
             let scheme: VersionScheme? = r.kind == .semver ? semver : ecosystem
             return r.events.compactMap { e -> String? in
                 guard case .fixed(let v) = e, let scheme, let c = try? scheme.compare(v, version), c > 0 else { return nil }
                 return v
             }
         }
+        let lowest = candidates.min { a, b in ((try? ecosystem.compare(a, b)) ?? 0) < 0 }
+        return lowest.map { [$0] } ?? []
     }
 }

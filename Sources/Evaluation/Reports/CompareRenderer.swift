@@ -33,8 +33,10 @@ public struct CompareRenderer {
         }
         out += "           │  " + String(repeating: " ", count: nameWidth) + "  │" + deltas.joined(separator: "  ") + "\n"
 
-        out += "\nPackages: \(c.count(.added as ImageComparison.PackageChange.Kind)) added, \(c.count(.removed as ImageComparison.PackageChange.Kind)) removed, "
-            + "\(c.count(.changed)) changed, \(c.unchangedPackages) unchanged\n"
+        typealias PackageKind = ImageComparison.PackageChange.Kind
+        typealias VulnerabilityKind = ImageComparison.VulnerabilityChange.Kind
+        out += "\nPackages: \(c.count(PackageKind.added)) added, \(c.count(PackageKind.removed)) removed, "
+            + "\(c.count(PackageKind.changed)) changed, \(c.unchangedPackages) unchanged\n"
         if !c.packages.isEmpty {
             out += "\n"
             let nw = c.packages.map(\.name.count).max() ?? 0, tw = c.packages.map(\.type.count).max() ?? 0
@@ -46,8 +48,7 @@ public struct CompareRenderer {
             }
         }
 
-        out += "\nVulnerabilities: \(c.count(.added as ImageComparison.VulnerabilityChange.Kind)) added, "
-            + "\(c.count(.removed as ImageComparison.VulnerabilityChange.Kind)) removed\n"
+        out += "\nVulnerabilities: \(c.count(VulnerabilityKind.added)) added, \(c.count(VulnerabilityKind.removed)) removed\n"
         if !c.vulnerabilities.isEmpty {
             out += "\n"
             let iw = c.vulnerabilities.map(\.finding.id.count).max() ?? 0

@@ -36,7 +36,7 @@ public struct FindingsTableRenderer: ReportRenderer {
     public func renderText(_ report: VulnerabilityReport) -> String {
         let groups = PackageGroup.group(report.findings, cleanPackages: options.includeCleanPackages ? report.inventory.packages : [])
         let summary = SeveritySummary(findings: report.findings)
-        var out = "Target: \(report.targetLabel)\nSource: \(report.source)\n"
+        var out = "Target: \(TextLayout.oneLine(report.targetLabel))\nSource: \(TextLayout.oneLine(report.source))\n"
         if summary.total == 0 {
             out += "No vulnerable package among \(TextLayout.plural(report.inventory.packages.count, "package", "packages"))\n"
         } else {
@@ -46,17 +46,17 @@ public struct FindingsTableRenderer: ReportRenderer {
         }
 
         let rows = groups.map { $0.vulnerabilities.map(cells) }
-        let widths = (0..<3).map { column in rows.lazy.flatMap { $0 }.map { $0[column].count }.max() ?? 0 }
-        let aliasWidth = rows.lazy.flatMap { $0 }.map { $0[3].count }.max() ?? 0
+        // Every column but the last (the summary) is as wide as its widest cell in the whole table.
+        let widths = (0..<4).map { column in rows.lazy.flatMap { $0 }.map { $0[column].count }.max() ?? 0 }
         for (group, groupRows) in zip(groups, rows) {
-            let count = group.vulnerabilities.isEmpty ? "" : "  (" + TextLayout.plural(group.vulnerabilities.count, "vulnerability", "vulnerabilities") + ")"
-            out += "\n" + group.summary.cells() + "  \(group.name) \(group.version)\(count)\n"
-            out += "  \(group.purl)\n"
-            if !group.binaries.isEmpty { out += "  binaries: \(group.binaries.joined(separator: ", "))\n" }
+            let n = group.vulnerabilities.count
+            let count = n == 0 ? "" : "  (" + TextLayout.plural(n, "vulnerability", "vulnerabilities") + ")"
+            out += "\n" + group.summary.cells() + "  " + TextLayout.oneLine("\(group.name) \(group.version)") + count + "\n"
+            out += "  " + TextLayout.oneLine(group.purl) + "\n"
+            if !group.binaries.isEmpty { out += "  binaries: " + TextLayout.oneLine(group.binaries.joined(separator: ", ")) + "\n" }
             if !groupRows.isEmpty { out += "\n" }
             for row in groupRows {
-                var line = "    " + (0..<3).map { TextLayout.padRight(row[$0], widths[$0]) }.joined(separator: "  ")
-                line += "  " + TextLayout.padRight(row[3], aliasWidth) + "  " + row[4]
+                let line = "    " + (0..<4).map { TextLayout.padRight(row[$0], widths[$0]) }.joined(separator: "  ") + "  " + row[4]
                 out += line.trimmingTrailingSpaces() + "\n"
             }
         }
@@ -68,7 +68,7 @@ public struct FindingsTableRenderer: ReportRenderer {
     /// id, severity, fix, other ids, summary.
     func cells(_ v: GroupedVulnerability) -> [String] {
         let f = v.finding
-        return [f.id, f.severity.display, TextLayout.truncate(f.fix.label, options.fixWidth),
+        return [TextLayout.oneLine(f.id), f.severity.display, TextLayout.truncate(f.fix.label, options.fixWidth),
                 TextLayout.otherIDs(f), TextLayout.truncate(f.summary ?? "", options.summaryWidth)]
     }
 }

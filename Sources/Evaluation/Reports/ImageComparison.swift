@@ -47,10 +47,20 @@ public struct ImageComparison: Sendable {
         for key in Set(old.keys).union(new.keys) {
             let before = old[key], after = new[key]
             let from = before?.versions.sorted() ?? [], to = after?.versions.sorted() ?? []
-            let sample = after?.package ?? before!.package
+            guard let sample = after?.package ?? before?.package else { continue }
             let kind: PackageChange.Kind
-            if before == nil { kind = .added } else if after == nil { kind = .removed } else if from == to { unchanged += 1; continue } else { kind = .changed }
-            changes.append(PackageChange(kind: kind, name: sample.name, type: FindingFilter.purlType(of: sample), from: from, to: to, purl: sample.purl))
+            if before == nil {
+                kind = .added
+            } else if after == nil {
+                kind = .removed
+            } else if from == to {
+                unchanged += 1
+                continue
+            } else {
+                kind = .changed
+            }
+            changes.append(PackageChange(kind: kind, name: sample.name, type: FindingFilter.purlType(of: sample),
+                                         from: from, to: to, purl: sample.purl))
         }
         packages = changes.sorted { ($0.name, $0.type, $0.purl) < ($1.name, $1.type, $1.purl) }
         unchangedPackages = unchanged

@@ -42,9 +42,11 @@ public struct MarkdownRenderer: ReportRenderer {
 
     func section(_ group: PackageGroup) -> String {
         var out = "\n### " + MarkdownText.escape("\(group.name) \(group.version)") + " · \(group.summary.compact)\n\n"
-        out += MarkdownText.code(group.purl)
-        if !group.binaries.isEmpty { out += " (binaries: " + MarkdownText.escape(group.binaries.joined(separator: ", ")) + ")" }
-        out += "\n\n| Vulnerability | Severity | Fix | Also known as | Summary |\n| --- | --- | --- | --- | --- |\n"
+        var about: [String] = []
+        if !group.purl.isEmpty { about.append(MarkdownText.code(group.purl)) }
+        if !group.binaries.isEmpty { about.append("(binaries: " + MarkdownText.escape(group.binaries.joined(separator: ", ")) + ")") }
+        if !about.isEmpty { out += about.joined(separator: " ") + "\n" }
+        out += "\n| Vulnerability | Severity | Fix | Also known as | Summary |\n| --- | --- | --- | --- | --- |\n"
         for v in group.vulnerabilities {
             let f = v.finding
             let link = "[\(MarkdownText.escape(f.id))](\(VulnerabilitySource.of(f.id).url))"

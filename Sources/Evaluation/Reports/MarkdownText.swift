@@ -3,12 +3,13 @@ import Foundation
 /// Escaping for GitHub-flavoured Markdown, where report text (advisory summaries, versions) may hold
 /// pipes, HTML or backticks that would break a table or inject markup.
 enum MarkdownText {
-    /// Text safe in a paragraph: HTML neutralised, Markdown punctuation escaped.
+    /// Text safe in a heading, paragraph or table cell: one line, HTML neutralised, Markdown punctuation escaped.
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
         for c in s {
             switch c {
+            case _ where c.isNewline || c == "\t": out.append(" ")
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
@@ -19,15 +20,13 @@ enum MarkdownText {
         return out
     }
 
-    /// Text safe in a table cell: one line, escaped.
-    static func cell(_ s: String) -> String {
-        escape(s.split(whereSeparator: { $0.isNewline }).joined(separator: " "))
-    }
+    /// Text safe in a table cell (the same rules: a cell is one line).
+    static func cell(_ s: String) -> String { escape(s) }
 
     /// Inline code that no backtick in the text can close early: the fence is one longer than the
     /// longest run of backticks inside, with spaces when the text touches a backtick.
     static func code(_ s: String) -> String {
-        let flat = s.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
+        let flat = TextLayout.oneLine(s)
         var longest = 0, run = 0
         for c in flat {
             run = c == "`" ? run + 1 : 0

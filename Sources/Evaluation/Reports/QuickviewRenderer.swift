@@ -33,9 +33,9 @@ public struct QuickviewRenderer: ReportRenderer {
         let rows = rows(report)
         let labelWidth = rows.map(\.label.count).max() ?? 0
         let nameWidth = rows.map(\.name.count).max() ?? 0
-        var out = "  \(report.source): \(TextLayout.plural(report.inventory.packages.count, "package", "packages"))\n\n"
+        var out = "  \(TextLayout.oneLine(report.source)): \(TextLayout.plural(report.inventory.packages.count, "package", "packages"))\n\n"
         for row in rows {
-            out += "  " + TextLayout.padRight(row.label, labelWidth) + " │  " + TextLayout.padRight(row.name, nameWidth)
+            out += "  " + TextLayout.padRight(row.label, labelWidth) + " │  " + TextLayout.padRight(TextLayout.oneLine(row.name), nameWidth)
                 + "  │ " + row.summary.cells() + "\n"
         }
         return out

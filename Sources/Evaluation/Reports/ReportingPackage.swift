@@ -1,9 +1,10 @@
 import Foundation
 import SBOM
 
-/// The package a finding is reported under, as Docker Scout does: an OS package's binaries
-/// (`libc6`, `libc-bin`) are reported as their source package (`glibc`), because that is what
-/// distributions fix and what their advisories name; every other package is itself.
+/// The package a finding is reported under, as Docker Scout does: an OS package with a known
+/// source package is reported as that source (`libc6` and `libc-bin` as `glibc`, with a purl
+/// keeping only the `distro` qualifier), because that is what distributions fix and what their
+/// advisories name; every other package is itself.
 struct ReportingPackage: Hashable, Sendable {
     var name: String
     var version: String
@@ -19,7 +20,7 @@ struct ReportingPackage: Hashable, Sendable {
     init(_ p: Package) {
         let parsed = try? PackageURL(parsing: p.purl, enforcingTypeRules: false)
         type = parsed?.type ?? p.type.purlType
-        if p.type.isOSPackage, let source = p.sourceName, !source.isEmpty, source != p.name || (p.sourceVersion ?? p.version) != p.version {
+        if p.type.isOSPackage, let source = p.sourceName, !source.isEmpty {
             name = source
             version = p.sourceVersion.flatMap { $0.isEmpty ? nil : $0 } ?? p.version
             if let parsed {
@@ -38,9 +39,14 @@ struct ReportingPackage: Hashable, Sendable {
 
     /// Builds each package's reporting identity once: 100,000 findings share far fewer packages.
     struct Cache {
-        private var known: [String: ReportingPackage] = [:]
+        private struct Key: Hashable {
+            var purl: String
+            var sourceName: String?
+            var sourceVersion: String?
+        }
+        private var known: [Key: ReportingPackage] = [:]
         mutating func of(_ p: Package) -> ReportingPackage {
-            let key = p.purl + "\u{0}" + (p.sourceName ?? "") + "\u{0}" + (p.sourceVersion ?? "")
+            let key = Key(purl: p.purl, sourceName: p.sourceName, sourceVersion: p.sourceVersion)
             if let r = known[key] { return r }
             let r = ReportingPackage(p)
             known[key] = r
@@ -63,46 +69,59 @@ public struct PackageGroup: Sendable {
     public var version: String
     public var type: String
     public var purl: String
-    /// The binary packages reported under this source package (empty when the package is reported as itself).
+    /// The binary packages reported under this source package (empty when the only one has the source's name).
     public var binaries: [String]
     /// Highest severity first, then the highest CVSS score, then id.
     public var vulnerabilities: [GroupedVulnerability]
 
-    public var summary: SeveritySummary { SeveritySummary(ratings: vulnerabilities.map { $0.finding.severity.rating }, packages: vulnerabilities.isEmpty ? 0 : 1) }
+    public var summary: SeveritySummary {
+        SeveritySummary(ratings: vulnerabilities.map { $0.finding.severity.rating }, packages: vulnerabilities.isEmpty ? 0 : 1)
+    }
     public var highest: Severity? { vulnerabilities.first?.finding.severity.rating }
 
     /// Groups findings by reported package (one row per vulnerability id in each), adding groups for
     /// `cleanPackages` not reported under a vulnerable group; groups come highest severity first,
     /// then by name, version and purl.
     public static func group(_ findings: [Finding], cleanPackages: [Package] = []) -> [PackageGroup] {
+        struct Entry {
+            var package: ReportingPackage
+            var binaries: Set<String> = []
+            var rows: [String: GroupedVulnerability] = [:]
+        }
         var cache = ReportingPackage.Cache()
-        var order: [ReportingPackage] = []
-        var byPackage: [ReportingPackage: (binaries: Set<String>, rows: [String: GroupedVulnerability])] = [:]
+        var entries: [Entry] = []
+        var index: [ReportingPackage: Int] = [:]
+        func entry(for r: ReportingPackage) -> Int {
+            if let i = index[r] { return i }
+            index[r] = entries.count
+            entries.append(Entry(package: r))
+            return entries.count - 1
+        }
         for f in findings {
             let r = cache.of(f.package)
-            if byPackage[r] == nil { order.append(r); byPackage[r] = ([], [:]) }
-            if r.name != f.package.name || r.purl != f.package.purl { byPackage[r]!.binaries.insert(f.package.name) }
-            if var row = byPackage[r]!.rows[f.id] {
+            let i = entry(for: r)
+            if r.purl != f.package.purl { entries[i].binaries.insert(f.package.name) }
+            if var row = entries[i].rows[f.id] {
                 if !row.packages.contains(f.package.name) { row.packages.append(f.package.name) }
                 if FindingOrder.ranksBefore(f, row.finding) { row.finding = f }
-                byPackage[r]!.rows[f.id] = row
+                entries[i].rows[f.id] = row
             } else {
-                byPackage[r]!.rows[f.id] = GroupedVulnerability(finding: f, packages: [f.package.name])
+                entries[i].rows[f.id] = GroupedVulnerability(finding: f, packages: [f.package.name])
             }
         }
-        let vulnerable = Set(order)
+        let vulnerable = entries.count
         for p in cleanPackages {
             let r = cache.of(p)
-            if vulnerable.contains(r) { continue }
-            if byPackage[r] == nil { order.append(r); byPackage[r] = ([], [:]) }
-            if r.name != p.name || r.purl != p.purl { byPackage[r]!.binaries.insert(p.name) }
+            if let i = index[r], i < vulnerable { continue }
+            let i = entry(for: r)
+            if r.purl != p.purl { entries[i].binaries.insert(p.name) }
         }
-        var groups = order.map { r -> PackageGroup in
-            let entry = byPackage[r]!
-            let rows = entry.rows.values.map { GroupedVulnerability(finding: $0.finding, packages: $0.packages.sorted()) }
+        var groups = entries.map { e -> PackageGroup in
+            let rows = e.rows.values.map { GroupedVulnerability(finding: $0.finding, packages: $0.packages.sorted()) }
                 .sorted { FindingOrder.ranksBefore($0.finding, $1.finding) }
-            return PackageGroup(name: r.name, version: r.version, type: r.type, purl: r.purl,
-                                binaries: entry.binaries.sorted(), vulnerabilities: rows)
+            let binaries = e.binaries == [e.package.name] ? [] : e.binaries.sorted()
+            return PackageGroup(name: e.package.name, version: e.package.version, type: e.package.type, purl: e.package.purl,
+                                binaries: binaries, vulnerabilities: rows)
         }
         groups.sort { a, b in
             let ra = a.highest.map { $0.rank + 1 } ?? 0, rb = b.highest.map { $0.rank + 1 } ?? 0
@@ -117,10 +136,16 @@ public struct PackageGroup: Sendable {
 enum FindingOrder {
     static func ranksBefore(_ a: Finding, _ b: Finding) -> Bool {
         if a.severity.rating != b.severity.rating { return a.severity.rating > b.severity.rating }
-        let sa = a.severity.cvss?.baseScore ?? -1, sb = b.severity.cvss?.baseScore ?? -1
+        let sa = score(a), sb = score(b)
         if sa != sb { return sa > sb }
         if a.id != b.id { return a.id < b.id }
         return (a.package.name, a.package.purl) < (b.package.name, b.package.purl)
+    }
+
+    /// The CVSS score for ordering; none (or a NaN from a hostile SBOM) sorts last and consistently.
+    static func score(_ f: Finding) -> Double {
+        guard let s = f.severity.cvss?.baseScore, !s.isNaN else { return -1 }
+        return s
     }
 
     /// The order of machine-readable outputs: by package, then id, so diffs between scans stay small.

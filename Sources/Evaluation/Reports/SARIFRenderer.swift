@@ -21,9 +21,9 @@ public struct SARIFRenderer: ReportRenderer {
             if let r = representative[f.id], !FindingOrder.ranksBefore(f, r) { continue }
             representative[f.id] = f
         }
-        let ruleIDs = representative.keys.sorted()
-        let ruleIndex = Dictionary(uniqueKeysWithValues: ruleIDs.enumerated().map { ($1, $0) })
-        let rules = ruleIDs.map { rule(representative[$0]!, affected: affected[$0] ?? []) }
+        let ruleFindings = representative.sorted { $0.key < $1.key }
+        let ruleIndex = Dictionary(uniqueKeysWithValues: ruleFindings.enumerated().map { ($1.key, $0) })
+        let rules = ruleFindings.map { rule($0.value, affected: affected[$0.key] ?? []) }
         let results = findings.map { result($0, ruleIndex: ruleIndex[$0.id] ?? 0, target: report.targetLabel) }
 
         let driver: JSONObject = [
@@ -43,8 +43,8 @@ public struct SARIFRenderer: ReportRenderer {
     /// critical 9.5, high 8.0, medium 5.5, low 2.0, unspecified 0.0. (grype instead takes any CVSS
     /// score and falls back to 9.0/7.0/4.0/1.0, which can show a distro-LOW finding as critical.)
     public static func securitySeverity(_ s: SeverityAssessment) -> String {
-        if let cvss = s.cvss, let by = s.ratedBy?.lowercased(), by == "cvss" || cvss.source?.lowercased() == by {
-            return String(format: "%.1f", min(max(cvss.baseScore, 0), 10))
+        if let cvss = s.cvss, cvss.baseScore.isFinite, let by = s.ratedBy?.lowercased(), by == "cvss" || cvss.source?.lowercased() == by {
+            return oneDecimal(cvss.baseScore)
         }
         switch s.rating {
         case .critical: return "9.5"
@@ -53,6 +53,12 @@ public struct SARIFRenderer: ReportRenderer {
         case .low: return "2.0"
         case .unspecified: return "0.0"
         }
+    }
+
+    /// `7.8`, `10.0`: the score to one decimal, clamped to CVSS's range (String(format:) is slow on Linux).
+    static func oneDecimal(_ score: Double) -> String {
+        let tenths = Int((min(max(score.isFinite ? score : 0, 0), 10) * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// SARIF level as trivy maps it: critical and high are errors, medium a warning, the rest notes.
@@ -75,7 +81,8 @@ public struct SARIFRenderer: ReportRenderer {
         if let summary { text += "\n\n\(summary)" }
         var markdown = "**Vulnerability [\(f.id)](\(source.url))**\n\n| Package | Version | Severity | Fix |\n| --- | --- | --- | --- |\n"
         for a in affected {
-            markdown += "| \(MarkdownText.cell(a.package.name)) | \(MarkdownText.cell(a.package.version)) | \(a.severity.display) | \(MarkdownText.cell(a.fix.label)) |\n"
+            let cells = [MarkdownText.cell(a.package.name), MarkdownText.cell(a.package.version), a.severity.display, MarkdownText.cell(a.fix.label)]
+            markdown += "| " + cells.joined(separator: " | ") + " |\n"
         }
         if let summary { markdown += "\n\(MarkdownText.escape(summary))\n" }
 
@@ -95,7 +102,8 @@ public struct SARIFRenderer: ReportRenderer {
 
     func result(_ f: Finding, ruleIndex: Int, target: String) -> JSON {
         let p = f.package
-        let message = "\(p.name) \(p.version) (\(FindingFilter.purlType(of: p))) in \(target) is affected by \(f.id) (\(f.severity.display)); \(f.fix.label)"
+        let message = "\(p.name) \(p.version) (\(FindingFilter.purlType(of: p))) in \(target) is affected by \(f.id) "
+            + "(\(f.severity.display)); \(f.fix.label)"
         var location: JSONObject = [:]
         if let path = p.locations.first?.path, let uri = SARIFRenderer.relativeURI(path) {
             location["physicalLocation"] = ["artifactLocation": ["uri": .string(uri)], "region": ["startLine": 1]]

@@ -18,13 +18,14 @@ public struct SeveritySummary: Sendable, Equatable {
     public init() {}
 
     public init(findings: [Finding]) {
+        struct Key: Hashable { var package: String; var id: String }
         var cache = ReportingPackage.Cache()
-        var seen: [String: Severity] = [:]
+        var seen: [Key: Severity] = [:]
         var packages = Set<String>()
         for f in findings {
             let r = cache.of(f.package)
             packages.insert(r.purl)
-            let key = r.purl + "\u{0}" + f.id
+            let key = Key(package: r.purl, id: f.id)
             if let s = seen[key], s >= f.severity.rating { continue }
             seen[key] = f.severity.rating
         }

@@ -12,6 +12,12 @@ enum TextLayout {
         return n >= width ? s : s + String(repeating: " ", count: width - n)
     }
 
+    /// One line: line breaks and tabs (which would break a table's layout) become spaces.
+    static func oneLine(_ s: String) -> String {
+        guard s.contains(where: { $0.isNewline || $0 == "\t" }) else { return s }
+        return String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    }
+
     /// Cuts to at most `limit` characters, ending in `…` when anything was cut (at a word boundary
     /// when one is near); line breaks become spaces.
     static func truncate(_ s: String, _ limit: Int) -> String {
@@ -28,7 +34,7 @@ enum TextLayout {
 
     /// A finding's other ids, at most `limit` of them, then `+N`: `USN-6409-1, UBUNTU-CVE-2023-4911 +2`.
     static func otherIDs(_ f: Finding, limit: Int = 2) -> String {
-        let others = f.ids.filter { $0 != f.id }
+        let others = f.ids.filter { $0 != f.id }.map(oneLine)
         guard others.count > limit else { return others.joined(separator: ", ") }
         return others.prefix(limit).joined(separator: ", ") + " +\(others.count - limit)"
     }
