@@ -20,9 +20,17 @@ public struct SeverityAssessment: Sendable, Equatable {
     /// `HIGH`, `LOW, CVSS 9.8`, `UNSPECIFIED`.
     public var display: String {
         var s = rating.rawValue.uppercased()
-        if let cvss, ratedBy != "cvss" { s += ", CVSS \(String(format: "%.1f", cvss.baseScore))" }
-        if let cvss, ratedBy == "cvss" { s += " (CVSS \(String(format: "%.1f", cvss.baseScore)))" }
+        if let cvss, let score = Self.oneDecimal(cvss.baseScore) {
+            s += ratedBy == "cvss" ? " (CVSS \(score))" : ", CVSS \(score)"
+        }
         return s
+    }
+
+    /// `7.8`; nil for a score that is not a number in 0…10 (never shown as one).
+    static func oneDecimal(_ score: Double) -> String? {
+        guard score.isFinite, score >= 0, score <= 10 else { return nil }
+        let tenths = Int((score * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }
 
