@@ -7,6 +7,13 @@ public protocol AdvisoryLookup {
     /// Advisories with an affected entry for one of `names` (package or binary names) in the
     /// ecosystem family and release; the matcher re-checks everything it is given.
     func candidates(ecosystem: String, release: String?, names: [String]) throws -> [Advisory]
+    /// Ratings about these vulnerability ids from sources with no package data (NVD's CVSS), used
+    /// as the CVSS fallback Scout shows next to a distribution's own rating.
+    func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity]
+}
+
+extension AdvisoryLookup {
+    public func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity] { [] }
 }
 
 /// An in-memory lookup (tests, small advisory sets).
@@ -17,6 +24,9 @@ public struct AdvisoryList: AdvisoryLookup {
         advisories.filter { a in
             a.affected.contains { EcosystemName($0.ecosystem).family == ecosystem && (names.contains($0.name) || !$0.binaries.filter(names.contains).isEmpty) }
         }
+    }
+    public func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity] {
+        advisories.filter { a in ids.contains { "NVD-" + $0 == a.id } }.flatMap(\.severities)
     }
 }
 
@@ -126,7 +136,10 @@ public struct Matcher {
             } else {
                 fix = .notFixed
             }
-            let severities = group.flatMap { $0.2.severities } + advisories.flatMap(\.severities)
+            var severities = group.flatMap { $0.2.severities } + advisories.flatMap(\.severities)
+            if !severities.contains(where: { $0.kind != .rating }) {
+                severities += (try? lookup.severities(forVulnerabilities: ids.filter { $0.hasPrefix("CVE-") }.sorted())) ?? []
+            }
             let severity = assessor.assess(severities, preferredSources: SeverityAssessor.preferredSources(ecosystem: c.ecosystem))
             let how = group.map { "\($0.2.ecosystem) \($0.2.name) \($0.1.range ?? "")".trimmingCharacters(in: .whitespaces) }
             return Finding(package: package, id: display, ids: ids.sorted(), advisories: advisories.map(\.id).sorted(),
