@@ -66,6 +66,10 @@ struct DBStatusCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: database.path) else {
                 throw CLIError("\(database.path): no advisory database yet (run vouch db import)")
             }
+            // Status only reads: an empty file is reported, not turned into a new database.
+            if (try? FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int64) == 0 {
+                throw CLIError("\(database.path): empty file, not a vouch advisory database")
+            }
             let status = try AdvisoryStore(path: database.path).status()
             let iso = ISO8601DateFormatter()
             print("database \(status.path) (schema \(status.schemaVersion), \(ByteCountFormatter.string(fromByteCount: status.fileSize, countStyle: .file)))")

@@ -146,11 +146,20 @@ extension ScanInput {
         }
     }
 
+    /// Scanning never creates or repairs a database: a missing, empty or advisory-less one would
+    /// otherwise read as a clean result.
     func openStore() throws -> AdvisoryStore {
-        guard FileManager.default.fileExists(atPath: database.path) else {
-            throw CLIError("\(database.path): no advisory database yet (run vouch db import PATHS, e.g. ../shared/data/osv/*.tar.gz)")
+        let path = database.path
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        guard let size else {
+            throw CLIError("\(path): no advisory database yet (run vouch db import PATHS, e.g. ../shared/data/osv/*.tar.gz)")
         }
-        return try AdvisoryStore(path: database.path)
+        guard size > 0 else { throw CLIError("\(path): empty file, not a vouch advisory database") }
+        let store = try AdvisoryStore(path: path)
+        guard try store.status().advisories > 0 else {
+            throw CLIError("\(path): the database holds no advisories (run vouch db import); refusing to report a clean scan")
+        }
+        return store
     }
 
     func scan() throws -> (ScanTarget, Matcher.Result) {

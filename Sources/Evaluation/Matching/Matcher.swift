@@ -124,7 +124,9 @@ public struct Matcher {
             groupIDs.append(ids.union([cve]))
         }
         return zip(groups, groupIDs).map { group, ids in
-            let advisories = group.map(\.0)
+            // One advisory can match through two names (ALSA lists `openssl` and `openssl-libs`): list it once.
+            var seenIDs = Set<String>()
+            let advisories = group.map(\.0).filter { seenIDs.insert($0.id).inserted }
             let display = ids.filter { $0.hasPrefix("CVE-") }.sorted().first ?? advisories.map(\.id).sorted().first ?? "?"
             let fixes = Set(group.flatMap { $0.1.fixedIn })
             let fix: Finding.FixState

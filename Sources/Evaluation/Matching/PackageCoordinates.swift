@@ -27,7 +27,12 @@ public struct PackageCoordinates: Sendable, Equatable {
             if !names.contains(p.name) { names.append(p.name) }
             self.names = names
             // Debian and Ubuntu fix versions are source versions; binNMUs (`+b1`) only exist on binaries.
-            version = (p.type == .deb ? p.sourceVersion : nil) ?? p.version
+            version = (p.type == .deb ? p.sourceVersion.flatMap { $0.isEmpty ? nil : $0 } : nil) ?? p.version
+            // Other tools write the epoch as a purl qualifier (`…@1.1.1k-4.el8?epoch=1`); fixes carry it in the version.
+            if !version.contains(":"), let epoch = (try? PackageURL(parsing: p.purl))?.qualifiers["epoch"],
+               !epoch.isEmpty, epoch != "0", epoch.allSatisfy(\.isNumber) {
+                version = "\(epoch):\(version)"
+            }
         default:
             guard let e = PackageCoordinates.languageEcosystem(p.type) else { return nil }
             ecosystem = e
@@ -116,7 +121,7 @@ public struct DistroRelease: Sendable, Equatable {
         case "alpine":
             ecosystem = "Alpine"
             release = "v" + version.split(separator: ".").prefix(2).joined(separator: ".")
-        case "almalinux": ecosystem = "AlmaLinux"; release = major
+        case "almalinux", "alma": ecosystem = "AlmaLinux"; release = major  // trivy names it `alma`
         case "rocky": ecosystem = "Rocky Linux"; release = major
         case "rhel", "redhat": ecosystem = "Red Hat"; release = major
         default: return nil
