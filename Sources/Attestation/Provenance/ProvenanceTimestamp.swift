@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// RFC 3339 timestamps as SLSA writes them. Hand-rolled because provenance in the wild carries
 /// nanosecond fractions (BuildKit, Cloud Build) that Foundation's ISO 8601 formatter rejects, and the
@@ -14,7 +15,7 @@ public enum ProvenanceTimestamp {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilCalendar.date(fromDays: days)
         return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
                       y, m, d, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60)
     }
@@ -36,7 +37,7 @@ public enum ProvenanceTimestamp {
               let day = number(8, 2), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
               let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2),
               b[16] == UInt8(ascii: ":"), let second = number(17, 2) else { return nil }
-        guard year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year),
               hour <= 23, minute <= 59, second <= 60 else { return nil }
         var i = 19
         var fraction = 0.0
@@ -64,38 +65,8 @@ public enum ProvenanceTimestamp {
             return nil
         }
         guard i == b.count else { return nil }
-        let days = days(fromCivil: year, month, day)
+        let days = CivilCalendar.days(fromYear: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
-    }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

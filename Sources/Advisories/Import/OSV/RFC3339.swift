@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// RFC 3339 timestamps as OSV writes them (`2023-10-03T17:00:00Z`, `2021-09-26T23:32:08.989778Z`,
 /// offsets such as `+02:00`). Hand-written because it runs for every record of every import and
@@ -17,7 +18,7 @@ enum RFC3339 {
             return v
         }
         guard let year = digits(0, 4), b[4] == 0x2D, let month = digits(5, 2), b[7] == 0x2D, let day = digits(8, 2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+              (1...12).contains(month), (1...Int(CivilCalendar.daysIn(month: Int64(month), year: Int64(year)))).contains(day) else { return nil }
         var seconds = 0, fraction = 0.0, offset = 0
         var i = 10
         if i < b.count {
@@ -53,7 +54,7 @@ enum RFC3339 {
             }
             guard i == b.count else { return nil }
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int(CivilCalendar.days(fromYear: Int64(year), month: Int64(month), day: Int64(day)))
         return Date(timeIntervalSince1970: Double(days * 86_400 + seconds - offset) + fraction)
     }
 
@@ -66,40 +67,11 @@ enum RFC3339 {
         let micros = Int(((t - whole) * 1_000_000).rounded())
         let daySeconds = ((secs % 86_400) + 86_400) % 86_400
         secs -= daySeconds
-        let (y, m, d) = civil(fromDays: secs / 86_400)
+        let (y64, m64, d64) = CivilCalendar.date(fromDays: Int64(secs / 86_400))
+        let (y, m, d) = (Int(y64), Int(m64), Int(d64))
         func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(daySeconds / 3600, 2)):\(pad(daySeconds / 60 % 60, 2)):\(pad(daySeconds % 60, 2))"
         if micros > 0 && micros < 1_000_000 { out += "." + pad(micros, 6) }
         return out + "Z"
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
