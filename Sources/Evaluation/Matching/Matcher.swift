@@ -60,6 +60,12 @@ public struct Matcher {
         for package in inventory.packages {
             guard let c = PackageCoordinates(package: package, operatingSystem: inventory.operatingSystem),
                   let ordering = scheme(c.ecosystem) else { unmatchable += 1; continue }
+            // A non-PEP 440 version sorts before every release under the legacy ordering, so it would
+            // "match" nearly every advisory of the package; report it instead of flooding findings.
+            if c.ecosystem == "PyPI", (try? VersionSchemes.pep440.parse(c.version)) == nil {
+                problems.append("\(package.purl): version '\(c.version.prefix(64))' is not PEP 440; not matched")
+                continue
+            }
             let evaluator = RangeEvaluator(ecosystem: ordering, semver: semver)
             var hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)] = []
             for advisory in try lookup.candidates(ecosystem: c.ecosystem, release: c.release, names: c.names) where advisory.withdrawn == nil {
