@@ -12,27 +12,10 @@ public struct ALPMVersion: OrderedVersion {
 
     public init(_ text: String) throws {
         self.text = text
-        let bytes = try VersionText.bytes(text, scheme: Self.schemeName)
-        if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            throw VersionError(scheme: Self.schemeName, version: text,
-                               reason: "control character or space (\\x\(String(bad, radix: 16))) in version")
-        }
-        let all = bytes[...]
-        let digitsEnd = VersionText.run(all, from: 0, while: VersionText.isDigit)
-        var rest = all
-        if digitsEnd < all.endIndex, all[digitsEnd] == UInt8(ascii: ":") {
-            epoch = digitsEnd == 0 ? [UInt8(ascii: "0")] : Array(all[0..<digitsEnd])
-            rest = all[(digitsEnd + 1)...]
-        } else {
-            epoch = [UInt8(ascii: "0")]
-        }
-        if let hyphen = rest.lastIndex(of: UInt8(ascii: "-")) {
-            version = Array(rest[rest.startIndex..<hyphen])
-            release = Array(rest[(hyphen + 1)...])
-        } else {
-            version = Array(rest)
-            release = nil
-        }
+        let parts = try EpochVersionRelease(text, scheme: Self.schemeName)
+        epoch = parts.epochDigits.map { $0.isEmpty ? [UInt8(ascii: "0")] : Array($0) } ?? [UInt8(ascii: "0")]
+        version = parts.version
+        release = parts.release
     }
 
     public var description: String { text }

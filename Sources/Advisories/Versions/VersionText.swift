@@ -104,3 +104,37 @@ struct Numeral: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     var description: String { digits.map { String(decoding: $0, as: UTF8.self) } ?? String(small) }
 }
+
+/// `[epoch:]version[-release]` as rpm and libalpm split it: the epoch is the leading digits before a
+/// `:` (text with a colon but no such digits is all version), the release follows the last `-`.
+/// Control characters and spaces are refused.
+struct EpochVersionRelease {
+    /// The epoch's digits (empty when written `:1.0`), nil when there is no epoch.
+    let epochDigits: ArraySlice<UInt8>?
+    let version: [UInt8]
+    let release: [UInt8]?
+
+    init(_ text: String, scheme: String) throws {
+        let bytes = try VersionText.bytes(text, scheme: scheme)
+        if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
+            throw VersionError(scheme: scheme, version: text,
+                               reason: "control character or space (\\x\(String(bad, radix: 16))) in version")
+        }
+        let all = bytes[...]
+        let digitsEnd = VersionText.run(all, from: 0, while: VersionText.isDigit)
+        var rest = all
+        if digitsEnd < all.endIndex, all[digitsEnd] == UInt8(ascii: ":") {
+            epochDigits = all[0..<digitsEnd]
+            rest = all[(digitsEnd + 1)...]
+        } else {
+            epochDigits = nil
+        }
+        if let hyphen = rest.lastIndex(of: UInt8(ascii: "-")) {
+            version = Array(rest[rest.startIndex..<hyphen])
+            release = Array(rest[(hyphen + 1)...])
+        } else {
+            version = Array(rest)
+            release = nil
+        }
+    }
+}
