@@ -14,15 +14,7 @@ final class NodeSecurityWGImportTests: XCTestCase {
 
     func vulnFolder() throws -> URL {
         if let root = Self.root { return root.appendingPathComponent("nodejs-security-wg/vuln") }
-        let archive = try SharedData.path("osv/npm-nodejs-security-wg.tar.gz")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vouch-nswg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "xzf", archive, "-C", dir.path]
-        try tar.run()
-        tar.waitUntilExit()
-        XCTAssertEqual(tar.terminationStatus, 0)
+        let dir = try SharedData.unpack("osv/npm-nodejs-security-wg.tar.gz")
         Self.root = dir
         return dir.appendingPathComponent("nodejs-security-wg/vuln")
     }

@@ -15,15 +15,7 @@ final class RubySecImportTests: XCTestCase {
     /// The unpacked `ruby-advisory-db` folder.
     func database() throws -> URL {
         if let root = Self.root { return root.appendingPathComponent("ruby-advisory-db") }
-        let archive = try SharedData.path("osv/RubyGems-rubysec.tar.gz")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vouch-rubysec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "xzf", archive, "-C", dir.path]
-        try tar.run()
-        tar.waitUntilExit()
-        XCTAssertEqual(tar.terminationStatus, 0)
+        let dir = try SharedData.unpack("osv/RubyGems-rubysec.tar.gz")
         Self.root = dir
         return dir.appendingPathComponent("ruby-advisory-db")
     }

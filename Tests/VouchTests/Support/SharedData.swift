@@ -46,6 +46,20 @@ enum SharedData {
         return p
     }
 
+    /// Unpacks a tarball under shared/data (`osv/RubyGems-rubysec.tar.gz`) into a new temporary folder
+    /// with `tar`, for tests that read its files one by one; the caller removes the folder.
+    static func unpack(_ relative: String) throws -> URL {
+        let archive = try path(relative)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vouch-unpacked-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (status, output) = try OutsideTool.run("/usr/bin/env", ["tar", "xzf", archive, "-C", dir.path])
+        guard status == 0 else {
+            try? FileManager.default.removeItem(at: dir)
+            throw NSError(domain: "SharedData", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "tar xzf \(archive): \(output)"])
+        }
+        return dir
+    }
+
     /// A file under the repository (Samples/, Schemas/).
     static func repo(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
 }
