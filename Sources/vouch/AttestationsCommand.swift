@@ -69,7 +69,7 @@ struct AttachmentRow {
         case .dsse, .sigstoreBundle:
             do {
                 let data = try finder.load(found)
-                let encoding: AttestationEvidence.Encoding = found.envelope == .dsse ? .dsse : .sigstoreBundle
+                let encoding = AttestationEvidence.Encoding(found.envelope) ?? .dsse
                 let evidence = try AttestationEvidence.decode(data, encoding: encoding, location: found.location, claimedPredicateType: type)
                 let ids = evidence.envelope?.signatures.map { s in (s.keyid?.isEmpty == false ? s.keyid! : "(no keyid)") } ?? []
                 signers = ids.isEmpty ? "no signatures" : ids.joined(separator: ",")
@@ -103,11 +103,6 @@ struct AttachmentRow {
              r.signers.split(separator: ",").map { $0.count > 16 ? String($0.prefix(16)) + "…" : String($0) }.joined(separator: ","),
              (r.platform.map { "\($0) " } ?? "") + r.found.subject.short, r.found.location]
         }
-        let widths = (0..<header.count).map { i in ([header[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
-        func line(_ c: [String]) -> String {
-            c.enumerated().map { i, s in i == c.count - 1 ? s : s.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-        }
-        return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"
+        return TextTable.render(header: header, rows: cells)
     }
 }

@@ -90,7 +90,7 @@ extension ScanInput {
                     document = data
                     how = "SBOM document attached at \(a.location)"
                 default:
-                    let encoding: AttestationEvidence.Encoding = a.envelope == .dsse ? .dsse : a.envelope == .sigstoreBundle ? .sigstoreBundle : .statement
+                    let encoding = AttestationEvidence.Encoding(a.envelope) ?? .statement
                     let evidence = try AttestationEvidence.decode(data, encoding: encoding, location: a.location, claimedPredicateType: a.predicateType)
                     let statement = try evidence.statement.get()
                     if verifying {

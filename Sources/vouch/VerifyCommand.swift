@@ -135,13 +135,7 @@ struct VerificationTarget {
         var unreadable: [Unreadable] = []
         for w in search.warnings { FileHandle.standardError.write(Data("vouch: warning: \(w)\n".utf8)) }
         for a in search.attachments where wanted(a.predicateType) {
-            let encoding: AttestationEvidence.Encoding
-            switch a.envelope {
-            case .statement: encoding = .statement
-            case .dsse: encoding = .dsse
-            case .sigstoreBundle: encoding = .sigstoreBundle
-            default: continue  // plain SBOM documents carry no statement to verify
-            }
+            guard let encoding = AttestationEvidence.Encoding(a.envelope) else { continue }  // plain documents: nothing to verify
             do {
                 let data = try finder.load(a)
                 evidence.append(try AttestationEvidence.decode(data, encoding: encoding, location: "\(a.scheme.rawValue) \(a.location)",
