@@ -5,6 +5,8 @@ import XCTest
 
 /// Alpine secdb (alpine-secdb repository, v3.3 to v3.11, main and community, June 2020).
 final class AlpineSecDBImportTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     static let releases = ["v3.3", "v3.4", "v3.5", "v3.6", "v3.7", "v3.8", "v3.9", "v3.10", "v3.11"]
 
     func file(_ relative: String) throws -> (data: Data, path: String) {

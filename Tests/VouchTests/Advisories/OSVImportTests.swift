@@ -54,6 +54,8 @@ enum ImportedOSV {
 }
 
 final class OSVImportTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     func testEveryOSVSetImportsWithTheExpectedCounts() throws {
         let f = try ImportedOSV.fixture()
         func stats(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> ImportStats {

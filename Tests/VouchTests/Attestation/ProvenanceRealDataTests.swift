@@ -8,6 +8,8 @@ import XCTest
 /// only base64-decoded. Broken variants whose damage is in the statement or predicate must fail
 /// naming the field, or show the mismatching value.
 final class ProvenanceRealDataTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     static let root = "examples/provenance/slsa-verifier/"
     static let generator = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
 

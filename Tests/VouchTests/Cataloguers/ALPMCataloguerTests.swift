@@ -4,6 +4,8 @@ import XCTest
 @testable import Catalog
 
 final class ALPMCataloguerTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     static let installed = "fixtures/syft/syft/pkg/cataloger/arch/testdata/installed"
     static let globPaths = "fixtures/syft/syft/pkg/cataloger/arch/testdata/glob-paths"
     static let archOSRelease = "fixtures/syft/syft/linux/testdata/os/arch/etc/os-release"

@@ -5,6 +5,8 @@ import XCTest
 
 /// The dpkg cataloguer on real databases: syft's, trivy's, osv-scalibr's and grype's test data.
 final class DpkgCataloguerTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     let debian12 = OperatingSystem(id: "debian", versionID: "12", versionCodename: "bookworm")
 
     /// A tree holding the fixtures at the given paths, kept only where the cataloguer asks for them,

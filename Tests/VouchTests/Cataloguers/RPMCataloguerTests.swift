@@ -9,6 +9,8 @@ import XCTest
 ///   dive|(none)|0.9.2|1|x86_64|MIT||dive-0.9.2-1.src.rpm|no description given|https://github.com/wagoodman/dive/|12406784
 ///   hello|1|0.0.1|rls|x86_64|GPL|(none)|hello-0.0.1-rls.src.rpm|summary goes here|(none)|29
 final class RPMCataloguerTests: XCTestCase {
+    override func setUpWithError() throws { try SharedData.require() }
+
     static let centos = "fixtures/os-pkgdb/grype/test/integration/testdata/image-centos-match-coverage"
     static let sles = "fixtures/os-pkgdb/grype/test/integration/testdata/image-sles-match-coverage"
     static let syftPackages = "fixtures/syft/syft/pkg/cataloger/redhat/testdata/Packages"

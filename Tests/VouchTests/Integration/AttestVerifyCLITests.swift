@@ -172,6 +172,7 @@ final class AttestVerifyCLITests: XCTestCase {
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), Set(files.keys))
         let python = try OutsideTool.venvTool("python")
         let validator = SharedData.root.deletingLastPathComponent().appendingPathComponent("tools/validators/intoto-validate.py").path
+        guard FileManager.default.fileExists(atPath: validator) else { throw XCTSkip("in-toto validator absent (expected at \(validator))") }
         for (name, type) in files.sorted(by: { $0.key < $1.key }) {
             let file = out + "/" + name
             let v = try VouchBinary.run(["verify", "--attestation", file, "--digest", sample.digest, "--key", sample.pub, "--type", type])

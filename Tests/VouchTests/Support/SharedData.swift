@@ -24,6 +24,14 @@ enum SharedData {
         return p
     }
 
+    /// For test classes built wholly on shared data: skip when the folder is absent. A skip thrown
+    /// inside an XCTAssert/XCTUnwrap argument would be recorded as a failure, not a skip.
+    static func require() throws {
+        guard FileManager.default.fileExists(atPath: root.path) else {
+            throw XCTSkip("shared data is absent (expected at \(root.path))")
+        }
+    }
+
     static func data(_ relative: String) throws -> Data {
         let p = try path(relative)
         guard let d = FileManager.default.contents(atPath: p) else { throw XCTSkip("cannot read \(p)") }
