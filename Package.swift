@@ -42,10 +42,11 @@ let package = Package(
         ]),
         // Matching inventories against advisories, severity, findings and reports.
         .target(name: "Evaluation", dependencies: ["Advisories", "SBOM"]),
+        .target(name: "VEX", dependencies: ["JSON", "SBOM", "Evaluation", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "vouch", dependencies: [
-            "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation",
+            "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation", "VEX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation"]),
+        .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation", "VEX"]),
     ]
 )

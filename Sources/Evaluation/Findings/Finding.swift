@@ -31,4 +31,6 @@ public struct Finding: Sendable, Equatable {
     public var severity: SeverityAssessment
     /// `Ubuntu:22.04 glibc >=0, <2.35-0ubuntu3.4`: what matched and where.
     public var matchedBy: String
+    /// The VEX statement that decided this finding's state, when one applied.
+    public var vex: VEXAnnotation? = nil
 }
