@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // Matching inventories against advisories, severity, findings and reports.
         .target(name: "Evaluation", dependencies: ["Advisories", "SBOM"]),
-        .target(name: "VEX", dependencies: ["JSON", "SBOM", "Evaluation", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VEX", dependencies: ["JSON", "Digest", "SBOM", "Evaluation", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "vouch", dependencies: [
             "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation", "VEX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -76,6 +76,26 @@ if [[ -d "$OSV" ]]; then
     --only-severity critical,high
   "$VOUCH" cves oci-dir:out/layout:app --key out/signing.pub --db out/advisories.sqlite --format sarif -o out/app.sarif
   echo "wrote out/app.sarif"
+
+  echo
+  echo "== VEX: record that idna's CVE-2024-3651 does not apply, attach it signed, and scan again"
+  VOUCH_VEX_AUTHOR="security@example.com" "$VOUCH" vex create --product oci-dir:out/layout:app --vuln CVE-2024-3651 \
+    --status not_affected --justification vulnerable_code_not_in_execute_path --subcomponent pkg:pypi/idna -o out/app.vex.json
+  "$VOUCH" cves oci-dir:out/layout:app --key out/signing.pub --db out/advisories.sqlite --vex-location out/app.vex.json \
+    --only-package-type pypi
+  VOUCH_KEY_PASSWORD= "$VOUCH" vex attest oci-dir:out/layout:app out/app.vex.json --key out/signing.key --attach
+  "$VOUCH" quickview oci-dir:out/layout:app --key out/signing.pub --db out/advisories.sqlite --vex-author '.*@example\.com' \
+    --explain-vex > out/quickview-vex.txt
+  cat out/quickview-vex.txt
+  if ! grep -q "1 suppressed" out/quickview-vex.txt; then
+    echo "main job: FAILED (the attached, signed VEX statement was not applied)"; exit 1
+  fi
+  # Statements from authors the user does not trust must not apply.
+  if "$VOUCH" quickview oci-dir:out/layout:app --key out/signing.pub --db out/advisories.sqlite --vex-author '@other\.org$' \
+      | grep -q "suppressed"; then
+    echo "main job: FAILED (an untrusted author's statement was applied)"; exit 1
+  fi
+  echo "main job: scan, VEX and provenance checks all behaved"
 else
   echo "skipped: $OSV is absent (advisory data comes from ../shared/data)"
 fi

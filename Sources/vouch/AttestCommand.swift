@@ -64,7 +64,7 @@ struct AttestCommand: ParsableCommand {
         try Vouch.guarded {
             guard sbom || provenance || !sbomFile.isEmpty else { throw ValidationError("nothing to attest: give --sbom, --sbom-file, --provenance") }
             if sbom && !sbomFile.isEmpty { throw ValidationError("--sbom catalogues the image and --sbom-file takes a made SBOM: give one of them") }
-            let schemeSet = try parseSchemes(schemes)
+            let schemeSet = try Self.parseSchemes(schemes)
             guard let padding = RSAPadding(rawValue: rsaPadding) else { throw ValidationError("--rsa-padding is pkcs1v15 or pss") }
             let env = ProcessInfo.processInfo.environment
             // An empty VOUCH_KEY_PASSWORD means none, as for key generate; cosign keys may have an empty one.
@@ -82,15 +82,15 @@ struct AttestCommand: ParsableCommand {
                 var payloads: [(name: String, AttachmentPayload)] = []
                 if sbom {
                     for (name, type, data) in try sbomPredicates(for: img) {
-                        payloads.append((name, try signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
+                        payloads.append((name, try Self.signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
                     }
                 }
                 for (name, type, data) in try fileSBOMPredicates() {
-                    payloads.append((name, try signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
+                    payloads.append((name, try Self.signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
                 }
                 if provenance {
                     let predicate = try provenanceOptions.predicate(for: img, environment: env)
-                    payloads.append(("provenance", try signed(predicate: predicate, type: PredicateType.slsaProvenanceV1,
+                    payloads.append(("provenance", try Self.signed(predicate: predicate, type: PredicateType.slsaProvenanceV1,
                                                               subject: subject, key: signingKey, padding: padding)))
                 }
                 if let outputDir {
@@ -117,7 +117,7 @@ struct AttestCommand: ParsableCommand {
         }
     }
 
-    func parseSchemes(_ text: String) throws -> Set<AttachmentScheme> {
+    static func parseSchemes(_ text: String) throws -> Set<AttachmentScheme> {
         var set = Set<AttachmentScheme>()
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let s = AttachmentScheme(rawValue: name) else {
@@ -162,13 +162,13 @@ struct AttestCommand: ParsableCommand {
         }
     }
 
-    func signed(predicate: Data, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
+    static func signed(predicate: Data, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
         let tree: JSON
         do { tree = try JSON.parse(predicate) } catch { throw CLIError("internal: \(type) predicate is not JSON: \(error)") }
         return try signed(predicate: tree, type: type, subject: subject, key: key, padding: padding)
     }
 
-    func signed(predicate: JSON, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
+    static func signed(predicate: JSON, type: String, subject: ImageSubject, key: PrivateKey, padding: RSAPadding) throws -> AttachmentPayload {
         let statement = InTotoStatement(subjects: [ResourceDescriptor(name: subject.name, digest: [subject.digest.algorithm: subject.digest.hex])],
                                         predicateType: type, predicate: predicate)
         let envelope = try DSSE.sign(payload: statement.serialized(), payloadType: DSSE.inTotoPayloadType, with: [key], rsaPadding: padding)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import SBOM
+import VEX
 
 struct QuickviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,16 +14,15 @@ struct QuickviewCommand: ParsableCommand {
 
     func run() throws {
         try Vouch.guarded {
-            let (target, result) = try input.scan()
-            let report = VulnerabilityReport(inventory: target.inventory, findings: result.findings, source: target.source, baseImage: target.baseImage)
-            print(QuickviewRenderer().renderText(report), terminator: "")
-            ScanNotes.print(result)
+            let outcome = try input.scan()
+            print(QuickviewRenderer().renderText(outcome.report()), terminator: "")
+            ScanNotes.print(outcome, explain: input.vex.explainVex, toStandardOutput: true)
         }
     }
 }
 
 enum CVEFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, sarif, markdown, cyclonedx
+    case table, json, sarif, markdown, cyclonedx, openvex
 }
 
 struct CVEsCommand: ParsableCommand {
@@ -72,10 +72,11 @@ struct CVEsCommand: ParsableCommand {
                 }),
                 onlyPackageTypes: Set(list(onlyPackageType).map { $0.lowercased() }),
                 onlyFixed: onlyFixed, onlyUnfixed: onlyUnfixed, onlyCVEIDs: Set(list(onlyCveId)), ignoreBase: ignoreBase)
-            let (target, result) = try input.scan()
-            try filter.validate(baseLayers: target.baseImage?.layers)
-            let findings = filter.apply(result.findings, baseLayers: target.baseImage?.layers)
-            let report = VulnerabilityReport(inventory: target.inventory, findings: findings, source: target.source, baseImage: target.baseImage)
+            let outcome = try input.scan()
+            try filter.validate(baseLayers: outcome.target.baseImage?.layers)
+            let findings = filter.apply(outcome.findings, baseLayers: outcome.target.baseImage?.layers)
+            var report = outcome.report(findings)
+            report.suppressed = filter.apply(outcome.suppressed, baseLayers: outcome.target.baseImage?.layers)
             let data: Data
             switch format {
             case .table: data = Self.endingInNewline(FindingsTableRenderer().render(report))
@@ -83,9 +84,12 @@ struct CVEsCommand: ParsableCommand {
             case .sarif: data = SARIFRenderer().render(report)
             case .markdown: data = Self.endingInNewline(MarkdownRenderer().render(report))
             case .cyclonedx: data = CycloneDXVulnerabilityRenderer().render(report)
+            case .openvex:
+                let author = ProcessInfo.processInfo.environment["VOUCH_VEX_AUTHOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Unknown Author"
+                data = OpenVEXReportRenderer(timestamp: try OpenVEXWriter.issueTime(), author: author).render(report)
             }
             try OutputFile.write(data, to: output)
-            ScanNotes.print(result)
+            ScanNotes.print(outcome, explain: input.vex.explainVex, toStandardOutput: format == .table && output == nil)
             remaining = findings.count
         }
         if exitCode && remaining > 0 { throw ExitCode(2) }
@@ -116,10 +120,11 @@ struct CompareCommand: ParsableCommand {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
             var other = input
             other.image = to
-            let (target, result) = try input.scan()
-            let (baseline, baselineResult) = try other.scan()
-            let a = VulnerabilityReport(inventory: target.inventory, findings: result.findings, source: target.source)
-            let b = VulnerabilityReport(inventory: baseline.inventory, findings: baselineResult.findings, source: baseline.source)
+            let target = try input.scan()
+            let baseline = try other.scan()
+            var a = target.report(), b = baseline.report()
+            a.baseImage = nil
+            b.baseImage = nil
             if format == "json" {
                 FileHandle.standardOutput.write(CompareRenderer().renderJSON(target: a, baseline: b) + Data("\n".utf8))
             } else {
@@ -130,6 +135,21 @@ struct CompareCommand: ParsableCommand {
 }
 
 enum ScanNotes {
+    /// Notes and warnings go to standard error; `--explain-vex` goes to standard output after a table
+    /// (where a reader is looking), to standard error after machine formats (which must stay parseable).
+    static func print(_ outcome: ScanOutcome, explain: Bool, toStandardOutput: Bool) {
+        print(outcome.result)
+        let vex = outcome.target.vex
+        for p in vex.problems { FileHandle.standardError.write(Data("vouch: warning: VEX: \(p)\n".utf8)) }
+        for n in vex.notes { FileHandle.standardError.write(Data("vouch: note: VEX \(n)\n".utf8)) }
+        guard explain else { return }
+        var text = "\nVEX statements (\(outcome.explanations.count)):\n"
+        if outcome.explanations.isEmpty { text += "  none: no --vex-location given and no VEX attestation attached\n" }
+        for e in outcome.explanations { text += "  " + e.text.replacingOccurrences(of: "\n               ", with: "\n                 ") }
+        // Swift.print shares stdout's buffer with the report printed before it, so the order holds.
+        if toStandardOutput { Swift.print(text, terminator: "") } else { FileHandle.standardError.write(Data(text.utf8)) }
+    }
+
     static func print(_ result: Matcher.Result) {
         if result.unmatchable > 0 {
             FileHandle.standardError.write(Data("vouch: note: \(result.unmatchable) packages have no advisory ecosystem vouch knows (unknown distribution or package type)\n".utf8))

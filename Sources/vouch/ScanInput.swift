@@ -8,6 +8,7 @@ import Foundation
 import JSON
 import OCI
 import SBOM
+import VEX
 
 /// What the evaluator scans and how it gets the packages: `sbom:FILE`, or an image whose attached
 /// SBOM attestation is read (verified when keys or a policy are given) without touching its layers.
@@ -34,6 +35,8 @@ struct ScanInput: ParsableArguments {
     var insecure = false
 
     @OptionGroup var database: DatabaseOption
+
+    @OptionGroup var vex: VEXOptions
 }
 
 /// Packages, where they came from, and the base image's layers when known.
@@ -41,6 +44,23 @@ struct ScanTarget {
     var inventory: Inventory
     var source: String
     var baseImage: BaseImage?
+    /// The names VEX products are matched against.
+    var identity: ImageIdentity
+    var vex = LoadedVEX()
+}
+
+/// A finished scan: the target, the matcher's result, and what VEX made of the findings.
+struct ScanOutcome {
+    var target: ScanTarget
+    var result: Matcher.Result
+    var findings: [Finding]
+    var suppressed: [Finding]
+    var explanations: [VEXExplanation]
+
+    func report(_ findings: [Finding]? = nil) -> VulnerabilityReport {
+        VulnerabilityReport(inventory: target.inventory, findings: findings ?? self.findings, source: target.source,
+                            baseImage: target.baseImage, suppressed: suppressed)
+    }
 }
 
 extension ScanInput {
@@ -48,12 +68,32 @@ extension ScanInput {
         if image.hasPrefix("sbom:") {
             let path = String(image.dropFirst("sbom:".count))
             let inventory = try SBOMReader().read(contentsOf: path)
-            return ScanTarget(inventory: inventory, source: "SBOM file \(path)", baseImage: try baseImage(labels: inventory.subject.labels))
+            return ScanTarget(inventory: inventory, source: "SBOM file \(path)", baseImage: try baseImage(labels: inventory.subject.labels),
+                              identity: ImageIdentity(subject: inventory.subject), vex: LoadedVEX.files(vex.vexLocation))
         }
         let selection = try ImageSelection(image: image, platform: platform, insecure: insecure)
         let img = try selection.image()
+        var target = try attestedOrCatalogued(img, selection: selection)
+        var identity = ImageIdentity(subject: target.inventory.subject, extraDigests: [])
+        if let d = img.manifestDigest?.description, !identity.digests.contains(d) { identity.digests.append(d) }
+        if identity.repository == nil, let r = img.repository { identity.repository = ImageIdentity.normalizedRepository(r) }
+        var attached = LoadedVEX()
+        if !vex.noAttachedVex {
+            attached = LoadedVEX.attached(image: image, img: img, reference: selection.reference,
+                                          rules: try AttachedStatements.rules(keys: key, policy: policy))
+            for case .attestation(let subjects) in attached.sources.map(\.kind) {
+                for s in subjects where !identity.digests.contains(s) { identity.digests.append(s) }
+            }
+        }
+        target.identity = identity
+        target.vex = attached + LoadedVEX.files(vex.vexLocation)
+        return target
+    }
+
+    private func attestedOrCatalogued(_ img: Image, selection: ImageSelection) throws -> ScanTarget {
+        let placeholder = ImageIdentity(digests: [])
         if let (inventory, source) = try attestedInventory(img, selection: selection) {
-            return ScanTarget(inventory: inventory, source: source, baseImage: try baseImage(labels: img.config.labels))
+            return ScanTarget(inventory: inventory, source: source, baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection), identity: placeholder)
         }
         if requireAttestation || !key.isEmpty || policy != nil {
             throw CLIError("\(image): no \(key.isEmpty && policy == nil ? "" : "verified ")SBOM attestation is attached (attach one with vouch attest --sbom --attach)")
@@ -61,55 +101,27 @@ extension ScanInput {
         FileHandle.standardError.write(Data("vouch: note: \(image) has no SBOM attestation; cataloguing its layers instead (--require-attestation refuses this)\n".utf8))
         var catalog = ImageCatalog(cataloguers: DefaultCataloguers.all)
         let inventory = try catalog.inventory(of: img)
-        return ScanTarget(inventory: inventory, source: "catalogued from the image's layers", baseImage: try baseImage(labels: img.config.labels))
+        return ScanTarget(inventory: inventory, source: "catalogued from the image's layers", baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection),
+                          identity: placeholder)
     }
 
     /// The first SBOM attestation (CycloneDX, then SPDX) that verifies, or, without keys, that reads.
     private func attestedInventory(_ img: Image, selection: ImageSelection) throws -> (Inventory, String)? {
         guard let digest = img.manifestDigest else { return nil }
-        let finder = try AttachmentFinder(reference: selection.reference, image: img)
-        let search = try finder.find(predicateTypes: [PredicateType.cycloneDX, PredicateType.spdx])
-        let verifying = !key.isEmpty || policy != nil
-        var rules = VerificationPolicy()
-        if verifying {
-            rules = try policy.map { try VerificationPolicy.load(path: $0) } ?? VerificationPolicy()
-            var flags = VerificationPolicy()
-            flags.keys = try key.map { try PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
-            rules.merge(flags)
-        }
-        let ordered = search.attachments.sorted { rank($0) < rank($1) }
+        let rules = try AttachedStatements.rules(keys: key, policy: policy)
+        let found = try AttachedStatements.find(image: image, img: img, reference: selection.reference,
+                                                families: [PredicateType.cycloneDX, PredicateType.spdx], rules: rules)
         var refusals: [String] = []
-        for a in ordered {
+        for item in found.items.sorted(by: { rank($0.attachment) < rank($1.attachment) }) {
+            let a = item.attachment
+            var how = a.envelope == .plainDocument ? "SBOM document attached at \(a.location)" : "SBOM attestation at \(a.scheme.rawValue) \(a.location)"
+            switch item.trust {
+            case .refused(let why): refusals.append("\(a.location): \(why)"); continue
+            case .verified: how += " (verified)"
+            case .unchecked(let why): if a.envelope != .plainDocument { how += " (\(why))" }
+            }
+            guard let document = item.document else { continue }
             do {
-                let data = try finder.load(a)
-                let document: Data
-                var how = "SBOM attestation at \(a.scheme.rawValue) \(a.location)"
-                switch a.envelope {
-                case .plainDocument:
-                    guard !verifying else { refusals.append("\(a.location): a plain document cannot be verified"); continue }
-                    document = data
-                    how = "SBOM document attached at \(a.location)"
-                default:
-                    let encoding = AttestationEvidence.Encoding(a.envelope) ?? .statement
-                    let evidence = try AttestationEvidence.decode(data, encoding: encoding, location: a.location, claimedPredicateType: a.predicateType)
-                    let statement = try evidence.statement.get()
-                    if verifying {
-                        var p = rules
-                        p.requiredPredicateTypes = [PredicateType.family(of: statement.predicateType)]
-                        let report = try AttestationVerifier(policy: p, imageDigest: digest.description,
-                                                             indexDigests: search.subjects.filter { $0 != digest }.map(\.description))
-                            .verify(image: image, evidence: [evidence])
-                        guard report.verified else {
-                            let failed = report.attestations.flatMap(\.outcomes).first { !$0.passed }
-                            refusals.append("\(a.location): \(failed.map { "\($0.check): \($0.reason)" } ?? "not verified")")
-                            continue
-                        }
-                        how += " (verified)"
-                    } else {
-                        how += evidence.envelope == nil ? " (unsigned)" : " (signature not checked: give --key)"
-                    }
-                    document = statement.predicate.serialized([])
-                }
                 var inventory = try SBOMReader().read(document, source: a.location)
                 if inventory.subject.manifestDigest == nil { inventory.subject.manifestDigest = digest.description }
                 return (inventory, how)
@@ -117,7 +129,7 @@ extension ScanInput {
                 refusals.append("\(a.location): \(error)")
             }
         }
-        if verifying, !refusals.isEmpty {
+        if rules != nil, !refusals.isEmpty {
             throw CLIError("\(image): no SBOM attestation verified (\(refusals.prefix(3).joined(separator: "; ")))")
         }
         for r in refusals { FileHandle.standardError.write(Data("vouch: warning: SBOM attestation skipped: \(r)\n".utf8)) }
@@ -131,9 +143,13 @@ extension ScanInput {
     }
 
     /// The base image's layers, from --base or the image's base-name label; nil when neither names one.
-    private func baseImage(labels: [String: String]) throws -> BaseImage? {
+    private func baseImage(labels: [String: String], img: Image? = nil, selection: ImageSelection? = nil) throws -> BaseImage? {
         let named = base ?? labels[BaseImageDependencies.nameKey]
-        guard let named else { return nil }
+        guard let named else {
+            guard let img, let selection else { return nil }
+            return ProvenanceBaseImage(image: image, img: img, reference: selection.reference, rules: try AttachedStatements.rules(keys: key, policy: policy),
+                                       platform: platform.flatMap(Platform.init(parsing:)), registryOptions: RegistryOptions(insecure: insecure)).find()
+        }
         do {
             let reference = try ImageReference.parse(named.contains(":") && !named.hasPrefix("registry:") && base == nil ? "registry:" + named : named)
             let img = try ImageLoader(platform: platform.flatMap(Platform.init(parsing:)), registryOptions: RegistryOptions(insecure: insecure)).load(reference)
@@ -162,11 +178,16 @@ extension ScanInput {
         return store
     }
 
-    func scan() throws -> (ScanTarget, Matcher.Result) {
+    func scan() throws -> ScanOutcome {
         let target = try load()
+        let authors = vex.vexAuthor.isEmpty ? nil : try VEXAuthorFilter(patterns: vex.vexAuthor)
         let store = try openStore()
         let matcher = Matcher(lookup: store, scheme: { VersionSchemes.scheme(forOSVEcosystem: $0) },
                               semver: VersionSchemes.semver, assessor: .standard)
-        return (target, try matcher.match(target.inventory))
+        let result = try matcher.match(target.inventory)
+        let resolution = VEXResolver(identity: target.identity, authors: authors, packages: target.inventory.packages)
+            .resolve(result.findings, sources: target.vex.sources)
+        return ScanOutcome(target: target, result: result, findings: resolution.findings, suppressed: resolution.suppressed,
+                           explanations: resolution.explanations)
     }
 }

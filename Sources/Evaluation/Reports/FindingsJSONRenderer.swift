@@ -20,12 +20,15 @@ import SBOM
 ///                   "cvss": { "version", "score", "vector", "source" } | null },
 ///     "fix": { "state": fixed|not-fixed|wont-fix, "versions": [...] },
 ///     "matchedBy": "Ubuntu:22.04 glibc >=0, <2.35-0ubuntu3.4",
-///     "summary": "…" | null
-///   } ]
+///     "summary": "…" | null,
+///     "vex": { "status", "justification", "impactStatement", "actionStatement", "statusNotes",
+///              "author", "timestamp", "source", "documentID" } | null   (the VEX statement that applied)
+///   } ],
+///   "suppressed": [ … ]                              (findings a VEX statement took out, same shape, `vex` set)
 /// }
 /// ```
-/// `summary` counts each vulnerability once per reported package (see `SeveritySummary`);
-/// `findings` has one entry per vulnerability per binary package.
+/// `summary` counts each vulnerability once per reported package (see `SeveritySummary`) and leaves the
+/// suppressed findings out; `findings` has one entry per vulnerability per binary package.
 public struct FindingsJSONRenderer: ReportRenderer {
     public static let schema = "vouch.vulnerability-report/v1"
 
@@ -47,6 +50,7 @@ public struct FindingsJSONRenderer: ReportRenderer {
             "packages": .int(Int64(report.inventory.packages.count)),
             "summary": ReportJSON.summary(summary),
             "findings": .array(findings),
+            "suppressed": .array(report.suppressed.sorted(by: FindingOrder.byPackage).map(finding)),
         ]
     }
 
@@ -62,6 +66,7 @@ public struct FindingsJSONRenderer: ReportRenderer {
             "fix": ReportJSON.fix(f.fix),
             "matchedBy": .string(f.matchedBy),
             "summary": ReportJSON.optional(f.summary),
+            "vex": f.vex.map(VEXReportFields.json) ?? .null,
         ]
     }
 }

@@ -12,7 +12,15 @@ import Foundation
 ///   binaries: libc6
 ///
 ///     CVE-2023-4911  MEDIUM, CVSS 7.8  fixed in 2.35-0ubuntu3.4  UBUNTU-CVE-2023-4911, USN-6409-1  Looney Tunables…
+///       VEX: under investigation : security@example.com
+///
+/// Suppressed by VEX (1)
+///
+///     PACKAGE          VULNERABILITY   SEVERITY          STATUS                                              SOURCE
+///     requests 2.25.1  CVE-2023-32681  MEDIUM, CVSS 6.1  not_affected [vulnerable_code_not_in_execute_path]  app.vex.json
 /// ```
+/// A finding a VEX statement kept (affected, under investigation) gets a `VEX:` line under its row; the
+/// findings one took out are listed after the rest, as trivy's `--show-suppressed` does, never dropped.
 public struct FindingsTableRenderer: ReportRenderer {
     public struct Options: Sendable, Equatable {
         /// List packages without findings too (after the vulnerable ones).
@@ -47,7 +55,7 @@ public struct FindingsTableRenderer: ReportRenderer {
 
         let rows = groups.map { $0.vulnerabilities.map(cells) }
         // Every column but the last (the summary) is as wide as its widest cell in the whole table.
-        let widths = (0..<4).map { column in rows.lazy.flatMap { $0 }.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<4).map { column in rows.lazy.flatMap { $0 }.map { $0.cells[column].count }.max() ?? 0 }
         for (group, groupRows) in zip(groups, rows) {
             let n = group.vulnerabilities.count
             let count = n == 0 ? "" : "  (" + TextLayout.plural(n, "vulnerability", "vulnerabilities") + ")"
@@ -56,20 +64,37 @@ public struct FindingsTableRenderer: ReportRenderer {
             if !group.binaries.isEmpty { out += "  binaries: " + TextLayout.oneLine(group.binaries.joined(separator: ", ")) + "\n" }
             if !groupRows.isEmpty { out += "\n" }
             for row in groupRows {
-                let line = "    " + (0..<4).map { TextLayout.padRight(row[$0], widths[$0]) }.joined(separator: "  ") + "  " + row[4]
+                let line = "    " + (0..<4).map { TextLayout.padRight(row.cells[$0], widths[$0]) }.joined(separator: "  ") + "  " + row.cells[4]
                 out += line.trimmingTrailingSpaces() + "\n"
+                if let vex = row.vex { out += "      VEX: " + TextLayout.oneLine(vex.label) + "\n" }
             }
+        }
+        return out + suppressedSection(report.suppressed)
+    }
+
+    /// `Suppressed by VEX (N)` and one aligned row per suppressed finding; empty when none was.
+    func suppressedSection(_ suppressed: [Finding]) -> String {
+        guard !suppressed.isEmpty else { return "" }
+        let rows = [["PACKAGE", "VULNERABILITY", "SEVERITY", "STATUS", "SOURCE"]] + suppressed.sorted(by: FindingOrder.byPackage).map { f in
+            [TextLayout.oneLine("\(f.package.name) \(f.package.version)"), TextLayout.oneLine(f.id), f.severity.display,
+             TextLayout.oneLine(VEXReportFields.statusCell(f.vex)), TextLayout.oneLine(f.vex?.source ?? "")]
+        }
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var out = "\nSuppressed by VEX (\(suppressed.count))\n\n"
+        for row in rows {
+            let line = "    " + (0..<4).map { TextLayout.padRight(row[$0], widths[$0]) }.joined(separator: "  ") + "  " + row[4]
+            out += line.trimmingTrailingSpaces() + "\n"
         }
         return out
     }
 
     public func render(_ report: VulnerabilityReport) -> Data { Data(renderText(report).utf8) }
 
-    /// id, severity, fix, other ids, summary.
-    func cells(_ v: GroupedVulnerability) -> [String] {
+    /// id, severity, fix, other ids, summary, and the VEX decision shown under the row.
+    func cells(_ v: GroupedVulnerability) -> (cells: [String], vex: VEXAnnotation?) {
         let f = v.finding
-        return [TextLayout.oneLine(f.id), f.severity.display, TextLayout.truncate(f.fix.label, options.fixWidth),
-                TextLayout.otherIDs(f), TextLayout.truncate(f.summary ?? "", options.summaryWidth)]
+        return ([TextLayout.oneLine(f.id), f.severity.display, TextLayout.truncate(f.fix.label, options.fixWidth),
+                 TextLayout.otherIDs(f), TextLayout.truncate(f.summary ?? "", options.summaryWidth)], f.vex)
     }
 }
 

@@ -8,7 +8,11 @@ import Foundation
 ///
 ///   Target     │  app@sha256:c6801a3dc527…  │    2C     5H    11M     3L     1?
 ///   Base image │  debian:12                 │    1C     2H     3M     3L
+///
+///   VEX  3 suppressed (not_affected 2, fixed 1)
 /// ```
+/// The rows count only the findings that remain; the VEX line (shown only when a statement took
+/// some out) counts the suppressed ones the same way, once per reported package.
 public struct QuickviewRenderer: ReportRenderer {
     public struct Row: Sendable, Equatable {
         public var label: String
@@ -37,6 +41,9 @@ public struct QuickviewRenderer: ReportRenderer {
         for row in rows {
             out += "  " + TextLayout.padRight(row.label, labelWidth) + " │  " + TextLayout.padRight(TextLayout.oneLine(row.name), nameWidth)
                 + "  │ " + row.summary.cells() + "\n"
+        }
+        if !report.suppressed.isEmpty {
+            out += "\n  VEX  " + VEXReportFields.SuppressedCounts(report.suppressed).phrase + "\n"
         }
         return out
     }

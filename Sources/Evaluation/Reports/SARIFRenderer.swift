@@ -6,13 +6,19 @@ import SBOM
 /// `vouch cves --format sarif`: SARIF 2.1.0 for code-scanning dashboards. One rule per vulnerability
 /// id (with GitHub's `security-severity`), one result per finding, located at the package's first
 /// file (else, by purl, as a logical location).
+///
+/// A finding a VEX statement took out (`not_affected`, `fixed`) is still a result, with an external,
+/// accepted suppression whose justification is the statement: code scanning shows it as dismissed
+/// (and closes an alert an earlier upload opened) instead of losing it. Every annotated result carries
+/// the statement in `properties.vex`.
 public struct SARIFRenderer: ReportRenderer {
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
     public init() {}
 
     public func document(_ report: VulnerabilityReport) -> JSON {
-        let findings = report.findings.sorted(by: FindingOrder.byPackage)
+        // Suppressed findings need their rules too: a result must name one.
+        let findings = (report.findings + report.suppressed).sorted(by: FindingOrder.byPackage)
         // A rule stands for the vulnerability wherever it was found: its representative is the highest-rated finding.
         var representative: [String: Finding] = [:]
         var affected: [String: [Finding]] = [:]
@@ -73,7 +79,7 @@ public struct SARIFRenderer: ReportRenderer {
     func rule(_ f: Finding, affected: [Finding]) -> JSON {
         let source = VulnerabilitySource.of(f.id)
         let summary = f.summary.map { TextLayout.truncate($0, 1000) }
-        let packages = affected.map { "\($0.package.name) \($0.package.version): \($0.fix.label)" }
+        let packages = affected.map { "\($0.package.name) \($0.package.version): \($0.fix.label)" + ($0.vex.map { " (VEX: \($0.label))" } ?? "") }
         var text = "Vulnerability \(f.id)\nSeverity: \(f.severity.display)\n"
         let others = f.ids.filter { $0 != f.id }
         if !others.isEmpty { text += "Also known as: \(others.joined(separator: ", "))\n" }
@@ -81,7 +87,8 @@ public struct SARIFRenderer: ReportRenderer {
         if let summary { text += "\n\n\(summary)" }
         var markdown = "**Vulnerability [\(f.id)](\(source.url))**\n\n| Package | Version | Severity | Fix |\n| --- | --- | --- | --- |\n"
         for a in affected {
-            let cells = [MarkdownText.cell(a.package.name), MarkdownText.cell(a.package.version), a.severity.display, MarkdownText.cell(a.fix.label)]
+            let fix = a.fix.label + (a.vex.map { "; VEX: \($0.label)" } ?? "")
+            let cells = [MarkdownText.cell(a.package.name), MarkdownText.cell(a.package.version), a.severity.display, MarkdownText.cell(fix)]
             markdown += "| " + cells.joined(separator: " | ") + " |\n"
         }
         if let summary { markdown += "\n\(MarkdownText.escape(summary))\n" }
@@ -103,7 +110,7 @@ public struct SARIFRenderer: ReportRenderer {
     func result(_ f: Finding, ruleIndex: Int, target: String) -> JSON {
         let p = f.package
         let message = "\(p.name) \(p.version) (\(FindingFilter.purlType(of: p))) in \(target) is affected by \(f.id) "
-            + "(\(f.severity.display)); \(f.fix.label)"
+            + "(\(f.severity.display)); \(f.fix.label)" + (f.vex.map { "; VEX: \($0.label)" } ?? "")
         var location: JSONObject = [:]
         if let path = p.locations.first?.path, let uri = SARIFRenderer.relativeURI(path) {
             location["physicalLocation"] = ["artifactLocation": ["uri": .string(uri)], "region": ["startLine": 1]]
@@ -117,8 +124,21 @@ public struct SARIFRenderer: ReportRenderer {
         result["partialFingerprints"] = ["vouchFinding/v1": .string(Hasher.sha256Hex(Array(identity.utf8)))]
         var properties: JSONObject = ["purl": .string(p.purl), "fixState": ReportJSON.fix(f.fix)["state"] ?? .null]
         if case .fixed(let versions) = f.fix { properties["fixedVersions"] = .array(versions.map { .string($0) }) }
+        if let vex = f.vex {
+            properties["vex"] = VEXReportFields.json(vex)
+            if vex.suppresses { result["suppressions"] = [SARIFRenderer.suppression(vex)] }
+        }
         result["properties"] = .object(properties)
         return .object(result)
+    }
+
+    /// SARIF 2.1.0 §3.35: `external` (the decision lives outside the scanned artifact, in a VEX document)
+    /// and `accepted` (the statement is a decision, not a proposal): what code scanning treats as dismissed.
+    static func suppression(_ vex: VEXAnnotation) -> JSON {
+        var why = "VEX " + vex.status + (vex.justification.map { " (\($0))" } ?? "")
+        if let impact = vex.impactStatement, !impact.isEmpty { why += ": " + impact }
+        why += " — " + vex.source + (vex.author.map { ", " + $0 } ?? "")
+        return ["kind": "external", "status": "accepted", "justification": .string(why)]
     }
 
     /// A file path in the image as a relative URI reference (`usr/lib/x`), as code-scanning expects.

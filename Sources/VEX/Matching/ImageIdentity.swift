@@ -160,7 +160,7 @@ public struct ImageIdentity: Sendable, Equatable {
     }
 
     /// Docker Hub's implied parts dropped, so `docker.io/library/debian`, `index.docker.io/debian` and `debian` agree.
-    static func normalizedRepository(_ repo: String) -> String {
+    public static func normalizedRepository(_ repo: String) -> String {
         var r = repo.lowercased()
         for prefix in ["https://", "http://"] where r.hasPrefix(prefix) { r.removeFirst(prefix.count) }
         for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] where r.hasPrefix(prefix) { r.removeFirst(prefix.count) }

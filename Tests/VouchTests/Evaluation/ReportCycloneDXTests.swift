@@ -35,6 +35,59 @@ final class ReportCycloneDXTests: XCTestCase {
         XCTAssertTrue(verdicts.last?.hasPrefix("INVALID ") ?? false, "an unknown rating method must fail strict validation: \(verdicts.last ?? "")")
     }
 
+    /// Decided findings carry CycloneDX `analysis`; suppressed ones are listed as unaffected: a CycloneDX
+    /// VEX that the strict 1.6 validator accepts (and that says no to a state CycloneDX lacks).
+    func testVEXAnalysis() throws {
+        let renderer = CycloneDXVulnerabilityRenderer(timestamp: Date(timeIntervalSince1970: 1_700_000_000))
+        let data = renderer.render(VEXReportFixture.report)
+        let doc = try JSON.parse(data)
+        let vulns = doc.array("vulnerabilities")
+        XCTAssertEqual(vulns.compactMap { $0.string("id") }, ["CVE-2016-2781", "CVE-2023-32681", "CVE-2023-45288", "CVE-2023-4911"])
+        XCTAssertEqual(doc.array("components").count, 5, "the suppressed findings' packages are components too")
+
+        let requests = vulns[1]
+        XCTAssertEqual(requests["analysis"]?.string("state"), "not_affected")
+        XCTAssertEqual(requests["analysis"]?.string("justification"), "code_not_reachable")
+        XCTAssertEqual(requests["analysis"]?.string("detail"), VEXReportFixture.notAffected.impactStatement)
+        XCTAssertEqual(requests["analysis"]?.string("lastUpdated"), "2024-03-01T10:00:00Z")
+        XCTAssertNil(requests["analysis"]?["response"], "nothing to respond to in a package that is not affected")
+        XCTAssertNil(requests["recommendation"], "no upgrade advice for a package a statement says is not affected")
+        XCTAssertEqual(requests.array("affects").first?["versions"]?[0]?.string("status"), "unaffected")
+        XCTAssertTrue(requests.array("properties").contains(["name": "vouch:vex:source", "value": "vex/app.openvex.json"]))
+
+        let xnet = vulns[2]
+        XCTAssertEqual(xnet["analysis"]?.string("state"), "resolved")
+        XCTAssertEqual(xnet["analysis"]?.string("detail"), "Backported the upstream fix into the vendored copy.")
+        XCTAssertNil(xnet["analysis"]?["justification"])
+
+        let coreutils = vulns[0]
+        XCTAssertEqual(coreutils["analysis"]?.string("state"), "in_triage")
+        XCTAssertNil(coreutils["analysis"]?["response"], "not fixed: no response to offer")
+        XCTAssertEqual(coreutils.array("affects").first?["versions"]?[0]?.string("status"), "affected")
+        XCTAssertNotNil(coreutils["recommendation"])
+        XCTAssertNil(vulns[3]["analysis"], "an undecided vulnerability has no analysis")
+
+        // One entry per decision: the same CVE not affected in libc6 but undecided in libc-bin is two entries.
+        var split = ReportFixture.ubuntu
+        split.findings.removeAll { $0.package == ReportFixture.libc6 && $0.id == "CVE-2023-4911" }
+        var decided = ReportFixture.glibc(ReportFixture.libc6)
+        decided.vex = VEXAnnotation(status: "affected", actionStatement: "Update libc6", source: "vex.json")
+        split.findings.append(decided)
+        let glibc = try JSON.parse(renderer.render(split)).array("vulnerabilities").filter { $0.string("id") == "CVE-2023-4911" }
+        XCTAssertEqual(glibc.count, 2)
+        XCTAssertNil(glibc[0]["analysis"], "undecided first")
+        XCTAssertEqual(glibc[1]["analysis"]?.string("state"), "exploitable")
+        XCTAssertEqual(glibc[1]["analysis"]?["response"], ["update"])
+        XCTAssertEqual(glibc[1].array("affects").compactMap { $0.string("ref") }, [ReportFixture.libc6.purl])
+
+        XCTAssertEqual(renderer.render(ReportFixture.ubuntu), renderer.render(ReportFixture.ubuntu))
+        let broken = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"in_triage\"", with: "\"triaging\"").utf8)
+        let verdicts = try validate([data, renderer.render(split), broken])
+        XCTAssertTrue(verdicts[0].hasPrefix("VALID "), verdicts[0])
+        XCTAssertTrue(verdicts[1].hasPrefix("VALID "), verdicts[1])
+        XCTAssertTrue(verdicts[2].hasPrefix("INVALID "), "an analysis state CycloneDX lacks must fail: \(verdicts[2])")
+    }
+
     func testDocumentContent() throws {
         let doc = try JSON.parse(CycloneDXVulnerabilityRenderer().render(ReportFixture.ubuntu))
         XCTAssertEqual(doc.string("specVersion"), "1.6")

@@ -91,6 +91,46 @@ final class ReportSARIFTests: XCTestCase {
         XCTAssertEqual(xnet["locations"]?[0]?["logicalLocations"]?[0]?.string("fullyQualifiedName"), "pkg:golang/golang.org/x/net@v0.17.0")
     }
 
+    /// Suppressed findings are results with an external, accepted suppression (what code scanning shows
+    /// as dismissed); decided ones carry the statement in their properties; the document stays valid.
+    func testVEXSuppressionsAndProperties() throws {
+        let data = SARIFRenderer().render(VEXReportFixture.report)
+        let run = try XCTUnwrap(JSON.parse(data).array("runs").first)
+        let results = run.array("results")
+        XCTAssertEqual(results.count, 5, "suppressed findings stay results")
+        XCTAssertEqual(run["tool"]?["driver"]?.array("rules").compactMap { $0.string("id") },
+                       ["CVE-2016-2781", "CVE-2023-32681", "CVE-2023-45288", "CVE-2023-4911"], "every result has its rule")
+        func result(_ id: String) throws -> JSON { try XCTUnwrap(results.first { $0.string("ruleId") == id }) }
+
+        let requests = try result("CVE-2023-32681")
+        let suppressions = requests.array("suppressions")
+        XCTAssertEqual(suppressions.count, 1)
+        XCTAssertEqual(suppressions.first?.string("kind"), "external")
+        XCTAssertEqual(suppressions.first?.string("status"), "accepted")
+        XCTAssertEqual(suppressions.first?.string("justification"),
+                       "VEX not_affected (vulnerable_code_not_in_execute_path): The service never sends requests through a proxy, "
+                       + "so no Proxy-Authorization header exists to leak. — vex/app.openvex.json, security@example.com")
+        XCTAssertEqual(requests["properties"]?["vex"]?.string("status"), "not_affected")
+        XCTAssertEqual(try result("CVE-2023-45288").array("suppressions").first?.string("justification"),
+                       "VEX fixed — vex/app.openvex.json, security@example.com")
+        // A finding the statement kept is not suppressed; its VEX status rides along.
+        let coreutils = try result("CVE-2016-2781")
+        XCTAssertNil(coreutils["suppressions"])
+        XCTAssertEqual(coreutils["properties"]?["vex"]?.string("status"), "under_investigation")
+        XCTAssertTrue(coreutils["message"]?.string("text")?.hasSuffix("; not fixed; VEX: under investigation : Canonical Ltd.") ?? false)
+        XCTAssertNil(try result("CVE-2023-4911")["properties"]?["vex"], "an undecided finding has no vex property")
+        // The same alert identity as without VEX, so an upload after the statement dismisses the open alert.
+        let before = try XCTUnwrap(JSON.parse(SARIFRenderer().render(ReportFixture.ubuntu)).array("runs").first?.array("results"))
+        XCTAssertEqual(requests["partialFingerprints"], before.first { $0.string("ruleId") == "CVE-2023-32681" }?["partialFingerprints"])
+
+        // Valid against the official schema; and the schema can say no to a suppression status it lacks.
+        let broken = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"accepted\"", with: "\"ignored\"").utf8)
+        let verdicts = try validate([data, broken])
+        XCTAssertEqual(verdicts.first, "VALID")
+        XCTAssertTrue(verdicts.last?.hasPrefix("INVALID ") ?? false, verdicts.last ?? "")
+        XCTAssertTrue(verdicts.last?.contains("ignored") ?? false, verdicts.last ?? "")
+    }
+
     func testSecuritySeverityDefaults() {
         func s(_ rating: Severity, _ by: String?, _ cvss: SeverityAssessment.Score?) -> String {
             SARIFRenderer.securitySeverity(SeverityAssessment(rating: rating, ratedBy: by, cvss: cvss))
