@@ -40,7 +40,7 @@ public enum AdvisoryFormats {
         AlpineSecDBFormat.self,
         FeedFormat<RubySecParser>.self,
         FeedFormat<NodeSecurityWGParser>.self,
-        FeedFormat<NVDParser>.self,
+        NVDFormat.self,
         UnmatchableFeedEntries.self,
         OSVFormat.self,
     ]

@@ -19,13 +19,18 @@ public struct Advisory: Sendable, Equatable {
     public var severities: [AdvisorySeverity]
     public var affected: [AffectedPackage]
     public var references: [String]
+    /// NVD's vulnerable CPE matches (NVD records only), matched only when a scan asks for CPE
+    /// matching. The store also indexes them by (vendor, product): `AdvisoryStore.cpeMatches(vendor:product:)`.
+    public var cpeMatches: [CPEMatchCriterion]
 
     public init(id: String, source: String, aliases: [String] = [], summary: String? = nil, details: String? = nil,
                 published: Date? = nil, modified: Date? = nil, withdrawn: Date? = nil,
-                severities: [AdvisorySeverity] = [], affected: [AffectedPackage] = [], references: [String] = []) {
+                severities: [AdvisorySeverity] = [], affected: [AffectedPackage] = [], references: [String] = [],
+                cpeMatches: [CPEMatchCriterion] = []) {
         self.id = id; self.source = source; self.aliases = aliases; self.summary = summary; self.details = details
         self.published = published; self.modified = modified; self.withdrawn = withdrawn
         self.severities = severities; self.affected = affected; self.references = references
+        self.cpeMatches = cpeMatches
     }
 }
 

@@ -23,6 +23,7 @@ enum AdvisoryRecordCoding {
         if !a.severities.isEmpty { o["severity"] = .array(a.severities.map(encode)) }
         if !a.affected.isEmpty { o["affected"] = encode(a.affected) }
         if !a.references.isEmpty { o["references"] = strings(a.references) }
+        if !a.cpeMatches.isEmpty { o["cpe"] = .array(a.cpeMatches.map(encode)) }
         return JSON.object(o).serialized([])
     }
 
@@ -67,6 +68,12 @@ enum AdvisoryRecordCoding {
                        .array(p.severities.map(encode)), optional(p.resolution?.rawValue), constraints])
     }
 
+    /// `[criteria, matchCriteriaId, startIncluding, startExcluding, endIncluding, endExcluding, platforms]`
+    private static func encode(_ m: CPEMatchCriterion) -> JSON {
+        .array([.string(m.criteria), optional(m.matchCriteriaID), optional(m.versionStartIncluding), optional(m.versionStartExcluding),
+                optional(m.versionEndIncluding), optional(m.versionEndExcluding), strings(m.platforms)])
+    }
+
     private static func encode(_ e: AffectedRange.Event) -> [JSON] {
         switch e {
         case .introduced(let v): return ["i", .string(v)]
@@ -88,7 +95,22 @@ enum AdvisoryRecordCoding {
             summary: root.string("summary"), details: root.string("details"),
             published: date(root["published"]), modified: date(root["modified"]), withdrawn: date(root["withdrawn"]),
             severities: try root.array("severity").map(severity), affected: try root.array("affected").flatMap(affected),
-            references: try strings(root["references"]))
+            references: try strings(root["references"]), cpeMatches: try root.array("cpe").map(cpeMatch))
+    }
+
+    private static func cpeMatch(_ j: JSON) throws -> CPEMatchCriterion {
+        let items = j.array ?? []
+        guard let criteria = field(items, 0)?.string else { throw DecodeError(description: "CPE match without criteria") }
+        do {
+            return try CPEMatchCriterion(criteria: criteria, matchCriteriaID: field(items, 1)?.string,
+                                         versionStartIncluding: field(items, 2)?.string, versionStartExcluding: field(items, 3)?.string,
+                                         versionEndIncluding: field(items, 4)?.string, versionEndExcluding: field(items, 5)?.string,
+                                         platforms: try strings(field(items, 6)))
+        } catch let e as DecodeError {
+            throw e
+        } catch {
+            throw DecodeError(description: "\(error)")
+        }
     }
 
     private static func date(_ value: JSON?) -> Date? {

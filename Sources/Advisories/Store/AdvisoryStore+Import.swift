@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 extension AdvisoryStore {
-    /// Files `advisories` under `source` in one transaction. An advisory whose `modified` is not
-    /// newer than the stored copy's is skipped (counted as unchanged); a newer one replaces it,
-    /// whichever source had it. Withdrawn advisories are stored with their date and never matched.
+    /// Files `advisories` under `source` in one transaction. An advisory whose `modified` is older
+    /// than the stored copy's, or equal with the same content, is skipped (counted as unchanged); a
+    /// newer one replaces it, whichever source had it. Withdrawn advisories are stored with their date and never matched.
     public func `import`(_ advisories: [Advisory], source: String) throws -> ImportStats {
         let started = Date()
         var stats = ImportStats(source: source)
@@ -37,6 +37,7 @@ private struct RecordWriter {
     enum Outcome { case inserted, replaced, unchanged }
 
     let find, storedRecord, insert, update, deleteAffected, deleteAliases, insertAffected, insertAlias: Statement
+    let cpeMatches: CPEMatchWriter
 
     init(_ db: Database) throws {
         find = try db.cachedStatement(sql: "SELECT rowid, modified FROM advisories WHERE id = ?")
@@ -47,6 +48,7 @@ private struct RecordWriter {
         deleteAliases = try db.cachedStatement(sql: "DELETE FROM aliases WHERE advisory = ?")
         insertAffected = try db.cachedStatement(sql: "INSERT OR IGNORE INTO affected(family, release, name, advisory, via) VALUES (?, ?, ?, ?, ?)")
         insertAlias = try db.cachedStatement(sql: "INSERT OR IGNORE INTO aliases(alias, advisory) VALUES (?, ?)")
+        cpeMatches = try CPEMatchWriter(db)
         self.db = db
     }
 
@@ -62,11 +64,13 @@ private struct RecordWriter {
             let storedModified: Double? = try row.decode(atIndex: 1)
             let newer: Bool
             switch (modified, storedModified) {
-            case let (m?, s?): newer = m > s
+            case let (m?, s?) where m != s: newer = m > s
             case (_?, nil): newer = true
             case (nil, _?): newer = false
-            case (nil, nil):
+            case (_?, _?), (nil, nil):
                 // Formats without `modified` (secdb, tracker lists) replace when the content changed.
+                // So does the same revision read differently by a newer vouch (ALSA `related` CVEs
+                // became aliases): the layout is unchanged, so re-importing refreshes the old rows.
                 let stored = try Data.fetchOne(storedRecord, arguments: [rowid])
                 newer = stored != record
             }
@@ -74,6 +78,7 @@ private struct RecordWriter {
             try update.execute(arguments: [source, modified, withdrawn, advisory.summary, bundle, record, rowid])
             try deleteAffected.execute(arguments: [rowid])
             try deleteAliases.execute(arguments: [rowid])
+            try cpeMatches.remove(advisory: rowid)
             try index(advisory, rowid: rowid)
             return .replaced
         }
@@ -85,6 +90,7 @@ private struct RecordWriter {
     private func index(_ advisory: Advisory, rowid: Int64) throws {
         try insertAlias.execute(arguments: [advisory.id, rowid])
         for alias in advisory.aliases { try insertAlias.execute(arguments: [alias, rowid]) }
+        try cpeMatches.add(advisory, rowid: rowid)
         for package in advisory.affected where !package.name.isEmpty {
             let key = EcosystemKey(osv: package.ecosystem)
             try insertAffected.execute(arguments: [key.family, key.release, key.packageName(package.name), rowid, "package"])

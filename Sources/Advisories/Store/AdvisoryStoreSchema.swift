@@ -4,7 +4,7 @@ import GRDB
 /// an older vouch can refuse a newer file instead of misreading it.
 enum AdvisoryStoreSchema {
     static let application = "vouch-advisories"
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -49,6 +49,8 @@ enum AdvisoryStoreSchema {
                 CREATE INDEX aliases_advisory ON aliases(advisory);
                 """)
         }
+        // Schema 2: NVD's CPE matches (CPEMatchTable.swift).
+        CPEMatchTable.register(in: &migrator)
         return migrator
     }
 }

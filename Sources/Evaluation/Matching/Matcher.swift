@@ -10,10 +10,14 @@ public protocol AdvisoryLookup {
     /// Ratings about these vulnerability ids from sources with no package data (NVD's CVSS), used
     /// as the CVSS fallback Scout shows next to a distribution's own rating.
     func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity]
+    /// NVD's CPE matches for one vendor and product (lowercase logical values), asked only when CPE
+    /// matching is on; the matcher re-checks every attribute and the version.
+    func cpeMatches(vendor: String, product: String) throws -> [CPEMatchRecord]
 }
 
 extension AdvisoryLookup {
     public func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity] { [] }
+    public func cpeMatches(vendor: String, product: String) throws -> [CPEMatchRecord] { [] }
 }
 
 /// An in-memory lookup (tests, small advisory sets).
@@ -28,12 +32,21 @@ public struct AdvisoryList: AdvisoryLookup {
     public func severities(forVulnerabilities ids: [String]) throws -> [AdvisorySeverity] {
         advisories.filter { a in ids.contains { "NVD-" + $0 == a.id } }.flatMap(\.severities)
     }
+    public func cpeMatches(vendor: String, product: String) throws -> [CPEMatchRecord] {
+        advisories.filter { $0.withdrawn == nil }.flatMap { a in
+            a.cpeMatches.filter { $0.vendor == vendor && $0.product == product }.map {
+                CPEMatchRecord(vulnerability: a.aliases.first { $0.hasPrefix("CVE-") } ?? a.id, advisory: a.id, criterion: $0)
+            }
+        }
+    }
 }
 
 /// Packages in, findings out: each package looked up in its own ecosystem (OS packages by
 /// distribution release and source package, never against another distribution's data),
 /// ranges evaluated with that ecosystem's version ordering, advisories about the same
-/// vulnerability (by any shared id) merged into one finding.
+/// vulnerability (by any shared id) merged into one finding. With `matchCPEs`, packages are also
+/// matched by their CPE names against NVD (`CPEMatcher`), for vulnerabilities their ecosystem's data
+/// does not cover.
 public struct Matcher {
     public struct Result: Sendable {
         public var findings: [Finding]
@@ -47,48 +60,75 @@ public struct Matcher {
     let scheme: (String) -> VersionScheme?
     let semver: VersionScheme?
     let assessor: SeverityAssessor
+    let matchCPEs: Bool
 
     /// `scheme` maps an OSV ecosystem family to its ordering; `semver` orders `SEMVER` ranges.
-    public init(lookup: AdvisoryLookup, scheme: @escaping (String) -> VersionScheme?, semver: VersionScheme?, assessor: SeverityAssessor) {
-        self.lookup = lookup; self.scheme = scheme; self.semver = semver; self.assessor = assessor
+    /// `matchCPEs` also matches packages by their CPE names against NVD (off by default: CPE
+    /// matching finds many false positives, so it is only done when a user asks).
+    public init(lookup: AdvisoryLookup, scheme: @escaping (String) -> VersionScheme?, semver: VersionScheme?, assessor: SeverityAssessor,
+                matchCPEs: Bool = false) {
+        self.lookup = lookup; self.scheme = scheme; self.semver = semver; self.assessor = assessor; self.matchCPEs = matchCPEs
     }
 
     public func match(_ inventory: Inventory) throws -> Result {
         var findings: [Finding] = []
         var problems: [String] = []
         var unmatchable = 0
+        var cpeMatcher = CPEMatcher(lookup: lookup)
         for package in inventory.packages {
-            guard let c = PackageCoordinates(package: package, operatingSystem: inventory.operatingSystem),
-                  let ordering = scheme(c.ecosystem) else { unmatchable += 1; continue }
-            // A non-PEP 440 version sorts before every release under the legacy ordering, so it would
-            // "match" nearly every advisory of the package; report it instead of flooding findings.
-            if c.ecosystem == "PyPI", (try? VersionSchemes.pep440.parse(c.version)) == nil {
-                problems.append("\(package.purl): version '\(c.version.prefix(64))' is not PEP 440; not matched")
-                continue
+            var covered = Set<String>()
+            if let c = PackageCoordinates(package: package, operatingSystem: inventory.operatingSystem), let ordering = scheme(c.ecosystem) {
+                findings += try ecosystemFindings(package, coordinates: c, ordering: ordering, covered: &covered, problems: &problems)
+            } else {
+                unmatchable += 1
             }
-            let evaluator = RangeEvaluator(ecosystem: ordering, semver: semver)
-            var hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)] = []
-            for advisory in try lookup.candidates(ecosystem: c.ecosystem, release: c.release, names: c.names) where advisory.withdrawn == nil {
-                for affected in advisory.affected where applies(affected, to: c, package: package) {
-                    do {
-                        let verdict = try evaluator.evaluate(c.version, in: affected, problems: &problems)
-                        if verdict.affected || affected.resolution == .willNotFix && verdict.affected {
-                            hits.append((advisory, verdict, affected))
-                        }
-                    } catch {
-                        problems.append("\(package.purl): \(error)")
-                    }
-                }
+            if matchCPEs, !package.cpes.isEmpty {
+                findings += try cpeFindings(package, excluding: covered, matcher: &cpeMatcher, problems: &problems)
             }
-            findings += merge(hits, package: package, coordinates: c)
         }
         findings.sort { ($0.package.name, $0.package.version, $0.id) < ($1.package.name, $1.package.version, $1.id) }
         return Result(findings: findings, unmatchable: unmatchable, problems: Array(Set(problems)).sorted())
     }
 
+    /// The package's findings from its own ecosystem's advisories. `covered` receives every CVE those
+    /// advisories speak of for this package, fixed or not affected included: the ecosystem's word on a
+    /// vulnerability outranks NVD's upstream ranges (distributions backport fixes), so CPE matching
+    /// leaves those out.
+    func ecosystemFindings(_ package: Package, coordinates c: PackageCoordinates, ordering: VersionScheme,
+                           covered: inout Set<String>, problems: inout [String]) throws -> [Finding] {
+        // A non-PEP 440 version sorts before every release under the legacy ordering, so it would
+        // "match" nearly every advisory of the package; report it instead of flooding findings.
+        if c.ecosystem == "PyPI", (try? VersionSchemes.pep440.parse(c.version)) == nil {
+            problems.append("\(package.purl): version '\(c.version.prefix(64))' is not PEP 440; not matched")
+            return []
+        }
+        let evaluator = RangeEvaluator(ecosystem: ordering, semver: semver)
+        var hits: [(Advisory, RangeEvaluator.Verdict, AffectedPackage)] = []
+        for advisory in try lookup.candidates(ecosystem: c.ecosystem, release: c.release, names: c.names) where advisory.withdrawn == nil {
+            if advisory.affected.contains(where: { names($0, package: package, coordinates: c) }) {
+                covered.formUnion(Matcher.cves(of: advisory))
+            }
+            for affected in advisory.affected where applies(affected, to: c, package: package) {
+                do {
+                    let verdict = try evaluator.evaluate(c.version, in: affected, problems: &problems)
+                    if verdict.affected || affected.resolution == .willNotFix && verdict.affected {
+                        hits.append((advisory, verdict, affected))
+                    }
+                } catch {
+                    problems.append("\(package.purl): \(error)")
+                }
+            }
+        }
+        return merge(hits, package: package, coordinates: c)
+    }
+
     func applies(_ affected: AffectedPackage, to c: PackageCoordinates, package: Package) -> Bool {
+        affected.resolution != .notAffected && names(affected, package: package, coordinates: c)
+    }
+
+    /// Whether `affected` is about this package (its ecosystem, release and name), whatever it says of it.
+    func names(_ affected: AffectedPackage, package: Package, coordinates c: PackageCoordinates) -> Bool {
         guard EcosystemName(affected.ecosystem).applies(toFamily: c.ecosystem, release: c.release) else { return false }
-        guard affected.resolution != .notAffected else { return false }
         if c.release != nil {
             // Distribution data names the source package; a binary list, when given, must include this binary.
             guard c.names.contains(affected.name) || affected.binaries.contains(package.name) else { return false }
@@ -153,6 +193,28 @@ public struct Matcher {
             return Finding(package: package, id: display, ids: ids.sorted(), advisories: advisories.map(\.id).sorted(),
                            summary: advisories.compactMap(\.summary).first, fix: fix, severity: severity,
                            matchedBy: Array(Set(how)).sorted().joined(separator: "; "))
+        }
+    }
+
+    /// One finding per vulnerability the package's CPE names match in NVD, leaving out `covered`
+    /// (vulnerabilities its ecosystem's advisories speak of: that finding, with the distribution's fix
+    /// state, is the one kept). Fixed in `versionEndExcluding` when NVD gives one (the lowest of them).
+    func cpeFindings(_ package: Package, excluding covered: Set<String>, matcher: inout CPEMatcher, problems: inout [String]) throws -> [Finding] {
+        let byVulnerability = try matcher.hits(for: package, problems: &problems)
+        let comparator = CPEVersionComparator(package: package)
+        return byVulnerability.keys.sorted().filter { !covered.contains($0) }.map { cve in
+            let hits = byVulnerability[cve] ?? []
+            let advisories = Array(Set(hits.map(\.record.advisory))).sorted()
+            let fixes = Set(hits.compactMap(\.fixedIn))
+            let lowest = fixes.min { a, b in
+                let ordering = comparator.flatMap { c in try? c.scheme?.compare(a, b) } ?? GenericVersion.compare(a, b)
+                return (ordering ?? (a < b ? -1 : 1)) < 0
+            }
+            let severities = (try? lookup.severities(forVulnerabilities: [cve])) ?? []
+            return Finding(package: package, id: cve, ids: Array(Set([cve] + advisories)).sorted(), advisories: advisories,
+                           summary: nil, fix: lowest.map { .fixed(in: [$0]) } ?? .notFixed,
+                           severity: assessor.assess(severities, preferredSources: ["nvd"]),
+                           matchedBy: Array(Set(hits.map(CPEMatcher.describe))).sorted().joined(separator: "; "))
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// Whether one installed version is inside an OSV `affected` entry, and the first fix after it.
 /// Implements the OSV schema's evaluation: events sorted by version, `introduced` opens,
-/// `fixed` closes before, `last_affected` closes after, `limit` bounds the whole range.
+/// `fixed` closes before, `last_affected` closes after, `limit` bounds the whole range. An entry
+/// with `versionConstraints` instead of ranges is evaluated by those requirements.
 public struct RangeEvaluator {
     public struct Verdict: Sendable, Equatable {
         public var affected: Bool
@@ -43,7 +44,23 @@ public struct RangeEvaluator {
                 problems.append("\(e)")
             }
         }
+        if let constraints = affected.versionConstraints, let verdict = try evaluate(version, constraints: constraints, problems: &problems) {
+            return verdict
+        }
         return Verdict(affected: false, fixedIn: [], range: nil)
+    }
+
+    /// The source's own requirements, kept when OSV events could not say which versions are affected
+    /// (a set starting just after a version: see `VersionConstraintSet`). Requirements that cannot be
+    /// read are a problem of that entry only.
+    private func evaluate(_ version: String, constraints: VersionConstraints, problems: inout [String]) throws -> Verdict? {
+        let set: VersionConstraintSet
+        do { set = try VersionConstraintSet(constraints) } catch {
+            problems.append("\(error)")
+            return nil
+        }
+        guard let interval = try set.interval(containing: version) else { return nil }
+        return Verdict(affected: true, fixedIn: interval.fix.map { [$0] } ?? [], range: interval.description)
     }
 
     private func evaluate(_ version: String, range: AffectedRange, scheme: VersionScheme) throws -> Verdict? {

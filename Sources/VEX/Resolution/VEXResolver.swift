@@ -67,13 +67,19 @@ public struct VEXResolver {
             }
         }
 
+        // Candidates by vulnerability id, so a scan with many findings and a large VEX feed stays linear.
+        var byID: [String: [Int]] = [:]
+        for (c, candidate) in candidates.enumerated() {
+            for id in candidate.ids { byID[id, default: []].append(c) }
+        }
         var kept: [Finding] = [], suppressed: [Finding] = []
         var matchedByVulnerability = Set<Int>()   // candidates whose vulnerability some finding has
         for var finding in findings {
             let ids = Set(finding.ids.map { $0.uppercased() } + [finding.id.uppercased()])
             var winner: Int?
             var covering: [Int] = []
-            for (c, candidate) in candidates.enumerated() where !candidate.ids.isDisjoint(with: ids) {
+            for c in Set(ids.flatMap { byID[$0] ?? [] }).sorted() {
+                let candidate = candidates[c]
                 matchedByVulnerability.insert(c)
                 guard covers(candidate.scopes, finding.package) else { continue }
                 covering.append(c)
@@ -92,6 +98,11 @@ public struct VEXResolver {
             if w.status.suppresses { suppressed.append(finding) } else { kept.append(finding) }
         }
 
+        var nameIndex: [String: [Package]]?
+        var packagesByID: [String: [Package]] = [:]
+        for f in findings {
+            for id in Set(f.ids.map { $0.uppercased() } + [f.id.uppercased()]) { packagesByID[id, default: []].append(f.package) }
+        }
         for (c, candidate) in candidates.enumerated() {
             guard let e = explanationIndex[c], explanations[e].appliedTo.isEmpty else { continue }
             if !explanations[e].overriddenOn.isEmpty {
@@ -99,7 +110,7 @@ public struct VEXResolver {
             } else if !matchedByVulnerability.contains(c) {
                 explanations[e].reason = "vulnerability id unknown: no finding in this scan is \(candidate.statement.vulnerabilityIDs.joined(separator: " or "))"
             } else {
-                explanations[e].reason = subcomponentMiss(candidate, findings: findings)
+                explanations[e].reason = subcomponentMiss(candidate, packagesByID: packagesByID, index: &nameIndex)
             }
         }
         return Resolution(findings: kept, suppressed: suppressed, explanations: explanations)
@@ -166,12 +177,21 @@ public struct VEXResolver {
     }
 
     /// The first reason a statement whose vulnerability was found covers none of its findings' packages.
-    private func subcomponentMiss(_ candidate: Candidate, findings: [Finding]) -> String {
-        let affected = findings.filter { !candidate.ids.isDisjoint(with: Set($0.ids.map { $0.uppercased() } + [$0.id.uppercased()])) }.map(\.package)
+    /// Only packages of the same name are compared (by index), so a large image with many unapplied
+    /// statements is not a product of the two.
+    private func subcomponentMiss(_ candidate: Candidate, packagesByID: [String: [Package]], index: inout [String: [Package]]?) -> String {
+        let affected = candidate.ids.sorted().flatMap { packagesByID[$0] ?? [] }
+        if index == nil {
+            var byName: [String: [Package]] = [:]
+            for p in packages { if let n = PackageMatch.normalized(p.purl)?.name { byName[n, default: []].append(p) } }
+            index = byName
+        }
         var components: [VEXComponent] = []
         for case .components(let c) in candidate.scopes { components += c }
         for component in components {
-            for package in affected + packages {
+            let name = [component.purl, component.id, component.bomLink?.ref].compactMap { $0 }.compactMap { PackageMatch.normalized($0)?.name }.first
+            let sameName = name.map { index?[$0] ?? [] } ?? []
+            for package in affected + sameName {
                 let m = VEXResolver.matches(component, package)
                 if m != .differentPackage, m != .notAPurl, let why = m.reason {
                     return "subcomponent \(component.displayName) \(why) of \(package.purl)"

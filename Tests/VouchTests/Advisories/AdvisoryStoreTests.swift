@@ -97,6 +97,26 @@ final class AdvisoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.status().sources.map(\.name), ["Go-vulndb"])
     }
 
+    /// A database filled by a vouch that read AlmaLinux's `related` CVEs as nothing: re-importing the
+    /// same records (same `modified`) must refresh them (the layout is the same, so this needs no
+    /// schema change), and the next re-import must find them unchanged.
+    func testSameRevisionReadDifferentlyReplacesTheStoredRecord() throws {
+        let (store, _) = try scratchStore("same-modified")
+        let current = try XCTUnwrap(try ImportedOSV.fixture().store.advisory(id: "ALSA-2022:1065"))
+        XCTAssertEqual(current.aliases, ["CVE-2022-0778"])
+        var before = current
+        before.aliases = []
+        XCTAssertEqual(try store.import([before], source: "AlmaLinux").inserted, 1)
+        XCTAssertEqual(try store.aliases(of: "CVE-2022-0778"), ["CVE-2022-0778"])
+
+        let again = try store.import([current], source: "AlmaLinux")
+        XCTAssertEqual([again.replaced, again.inserted, again.unchanged], [1, 0, 0])
+        XCTAssertEqual(try store.advisory(id: "ALSA-2022:1065"), current)
+        XCTAssertEqual(try store.aliases(of: "CVE-2022-0778"), ["CVE-2022-0778", "ALSA-2022:1065"])
+        XCTAssertEqual(try store.import([current], source: "AlmaLinux").unchanged, 1)
+        XCTAssertEqual(try store.status().schemaVersion, AdvisoryStore.schemaVersion)
+    }
+
     func testRecordsWithoutModifiedReplaceOnlyWhenTheirContentChanged() throws {
         let (store, _) = try scratchStore("nomodified")
         var a = Advisory(id: "ALPINE-X", source: "alpine-secdb", affected: [AffectedPackage(ecosystem: "Alpine:v3.11", name: "musl")])
@@ -124,8 +144,12 @@ final class AdvisoryStoreTests: XCTestCase {
                                        severities: [AdvisorySeverity(kind: .cvssV4, value: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", source: "ghsa", score: 9.3)],
                                        resolution: .willNotFix,
                                        versionConstraints: VersionConstraints(scheme: "RubyGems", affected: ["~> 5.2.4"], patched: [">= 5.2.4.3"], unaffected: ["< 4"]))],
-            references: ["https://example.com/a"])
+            references: ["https://example.com/a"],
+            cpeMatches: [try CPEMatchCriterion(criteria: #"cpe:2.3:a:rubyonrails:rails:*:*:*:*:*:ruby\.x:*:*"#, matchCriteriaID: "m-1",
+                                               versionStartIncluding: "5.2", versionStartExcluding: "5.1", versionEndIncluding: "5.2.4",
+                                               versionEndExcluding: "5.2.4.3", platforms: ["cpe:2.3:o:debian:debian_linux:-:*:*:*:*:*:*:*"])])
         assertEveryFieldSet(sample, "Advisory")
+        assertEveryFieldSet(sample.cpeMatches[0], "CPEMatchCriterion")
         assertEveryFieldSet(sample.severities[0], "AdvisorySeverity")
         assertEveryFieldSet(sample.affected[0], "AffectedPackage")
         assertEveryFieldSet(try XCTUnwrap(sample.affected[0].versionConstraints), "VersionConstraints")

@@ -219,22 +219,61 @@ final class RealDataMatchingTests: XCTestCase {
     }
 
     /// Every AlmaLinux 8 advisory naming openssl or openssl-libs with a fix above 1:1.1.1k-4.el8 (read from the
-    /// records with rpmvercmp). Each lists both `openssl` (the source rpm) and `openssl-libs`: the package meets it
-    /// through both names, and it is still one advisory, listed once.
+    /// records with rpmvercmp), with the CVEs its `related` lists (each CVE is in one of them only). Each lists
+    /// both `openssl` (the source rpm) and `openssl-libs`: the package meets it through both names, and it is
+    /// still one advisory, listed once. The finding is the CVE's, the ALSA among its ids.
     func testAlmaLinuxAdvisoryReachedThroughTwoNamesIsListedOnce() throws {
         let inventory = Inventory(subject: Subject(kind: .image, name: "almalinux-8"), operatingSystem: OperatingSystem(id: "almalinux", versionID: "8.5"),
                                   packages: [Package(name: "openssl-libs", version: "1:1.1.1k-4.el8", type: .rpm,
                                                      purl: "pkg:rpm/almalinux/openssl-libs@1:1.1.1k-4.el8?arch=x86_64&distro=almalinux-8.5",
                                                      sourceName: "openssl", sourceVersion: "1:1.1.1k-4.el8")])
         let findings = try RealAdvisories.matcher(["osv/AlmaLinux.tar.gz"]).match(inventory).findings
-        XCTAssertEqual(Set(findings.map { "\($0.id) \($0.fix.label)" }), [
-            "ALSA-2022:1065 fixed in 1:1.1.1k-6.el8_5", "ALSA-2022:5818 fixed in 1:1.1.1k-7.el8_6",
-            "ALSA-2023:1405 fixed in 1:1.1.1k-9.el8_7", "ALSA-2023:7877 fixed in 1:1.1.1k-12.el8_9",
-            "ALSA-2024:7848 fixed in 1:1.1.1k-14.el8_6", "ALSA-2026:0337 fixed in 1:1.1.1k-14.el8_10",
-            "ALSA-2026:3042 fixed in 1:1.1.1k-15.el8_6", "ALSA-2026:26275 fixed in 1:1.1.1k-16.el8_6",
-            "ALSA-2026:38503 fixed in 1:1.1.1k-17.el8_6",
-        ])
-        for f in findings { XCTAssertEqual(f.advisories, [f.id], "advisory listed more than once: \(RealAdvisories.line(f))") }
+        XCTAssertEqual(Set(findings.map(RealAdvisories.line)), Set(Self.almaLinux8OpenSSL.flatMap { alsa, fix, cves in
+            cves.map { "openssl-libs \($0) fixed in \(fix) \(alsa)" }
+        }))
+        for f in findings {
+            XCTAssertEqual(f.advisories.count, 1, "advisory listed more than once: \(RealAdvisories.line(f))")
+            XCTAssertTrue(f.ids.contains(f.id) && f.ids.contains(f.advisories[0]), "\(f.ids)")
+            XCTAssertFalse(f.ids.contains { $0.hasPrefix("CVE-") && $0 != f.id }, "another CVE of the bundle is not this one's id: \(f.ids)")
+        }
+    }
+
+    /// AlmaLinux 8's openssl errata above 1:1.1.1k-4.el8: id, fix, the CVEs of its `related`.
+    static let almaLinux8OpenSSL: [(String, String, [String])] = [
+        ("ALSA-2022:1065", "1:1.1.1k-6.el8_5", ["CVE-2022-0778"]),
+        ("ALSA-2022:5818", "1:1.1.1k-7.el8_6", ["CVE-2022-1292", "CVE-2022-2068", "CVE-2022-2097"]),
+        ("ALSA-2023:1405", "1:1.1.1k-9.el8_7", ["CVE-2023-0286", "CVE-2022-4304", "CVE-2022-4450", "CVE-2023-0215"]),
+        ("ALSA-2023:7877", "1:1.1.1k-12.el8_9", ["CVE-2023-3446", "CVE-2023-3817", "CVE-2023-5678"]),
+        ("ALSA-2024:7848", "1:1.1.1k-14.el8_6", ["CVE-2024-5535"]),
+        ("ALSA-2026:0337", "1:1.1.1k-14.el8_10", ["CVE-2025-9230"]),
+        ("ALSA-2026:3042", "1:1.1.1k-15.el8_6", ["CVE-2025-69419"]),
+        ("ALSA-2026:26275", "1:1.1.1k-16.el8_6", ["CVE-2024-4741", "CVE-2026-45447"]),
+        ("ALSA-2026:38503", "1:1.1.1k-17.el8_6", ["CVE-2026-28390"]),
+    ]
+
+    /// The one-vulnerability-once linking: ALSA-2022:1065 is AlmaLinux's fix of CVE-2022-0778, and an
+    /// advisory of another source naming that CVE joins the same finding instead of making a second.
+    func testAlmaLinuxFindingJoinsOtherAdvisoriesOfItsCVE() throws {
+        let alsa = try XCTUnwrap(try RealAdvisories.load("osv/AlmaLinux.tar.gz").first { $0.id == "ALSA-2022:1065" })
+        XCTAssertEqual(alsa.aliases, ["CVE-2022-0778"])
+        let other = Advisory(id: "CVE-2022-0778", source: "test", summary: "BN_mod_sqrt() loops forever",
+                             affected: [AffectedPackage(ecosystem: "AlmaLinux:8", name: "openssl",
+                                                        ranges: [AffectedRange(kind: .ecosystem, events: [.introduced("0"), .fixed("1:1.1.1k-6.el8_5")])])])
+        let matcher = Matcher(lookup: AdvisoryList([alsa, other]), scheme: { VersionSchemes.scheme(forOSVEcosystem: $0) },
+                              semver: VersionSchemes.semver, assessor: .standard)
+        let inventory = Inventory(subject: Subject(kind: .image, name: "almalinux-8"), operatingSystem: OperatingSystem(id: "almalinux", versionID: "8.5"),
+                                  packages: [Package(name: "openssl-libs", version: "1:1.1.1k-4.el8", type: .rpm,
+                                                     purl: "pkg:rpm/almalinux/openssl-libs@1:1.1.1k-4.el8?arch=x86_64&distro=almalinux-8.5",
+                                                     sourceName: "openssl", sourceVersion: "1:1.1.1k-4.el8")])
+        let findings = try matcher.match(inventory).findings
+        XCTAssertEqual(findings.map(RealAdvisories.line), ["openssl-libs CVE-2022-0778 fixed in 1:1.1.1k-6.el8_5 ALSA-2022:1065,CVE-2022-0778"])
+        XCTAssertEqual(findings.first?.ids, ["ALSA-2022:1065", "CVE-2022-0778"])
+        // At the fix, neither applies.
+        var fixed = inventory
+        fixed.packages[0].version = "1:1.1.1k-6.el8_5"
+        fixed.packages[0].sourceVersion = "1:1.1.1k-6.el8_5"
+        fixed.packages[0].purl = "pkg:rpm/almalinux/openssl-libs@1:1.1.1k-6.el8_5?arch=x86_64&distro=almalinux-8.5"
+        XCTAssertEqual(try matcher.match(fixed).findings.map(RealAdvisories.line), [])
     }
 
     /// trivy names AlmaLinux `alma` (its OS family, its purl namespace and `distro=alma-8.5`). A trivy

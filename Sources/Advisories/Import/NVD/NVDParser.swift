@@ -8,11 +8,13 @@ import JSON
 ///
 /// Records are named `NVD-CVE-…` with the CVE as alias: advisory ids are unique in the store, and
 /// osv.dev publishes records under bare CVE ids too, which an NVD import must not replace.
-/// NVD is imported for its CVSS only: each entry of `metrics.cvssMetricV40`, `V31`, `V30` and `V2`
-/// becomes a severity with its vector and `baseScore`, rated by `nvd` when NVD marks it `Primary`
-/// and by the entry's own `source` (a CNA's address or id) when `Secondary`. The record keeps the
-/// English description, dates and references; it affects no package (CPE matching is separate),
-/// and a `Rejected` record is withdrawn as of its last modification.
+/// NVD is imported for its CVSS and its CPE applicability. Each entry of `metrics.cvssMetricV40`,
+/// `V31`, `V30` and `V2` becomes a severity with its vector and `baseScore`, rated by `nvd` when NVD
+/// marks it `Primary` and by the entry's own `source` (a CNA's address or id) when `Secondary`. The
+/// vulnerable `configurations` entries become `cpeMatches` (see `NVDConfigurations` for how AND/OR
+/// nodes are read), used only when a scan asks for CPE matching. The record keeps the English
+/// description, dates and references; it affects no ecosystem package, and a `Rejected` record is
+/// withdrawn as of its last modification.
 public struct NVDParser: Sendable {
     public static let source = "nvd"
     /// A yearly 2.0 feed is up to a few hundred MB.
@@ -35,22 +37,53 @@ public struct NVDParser: Sendable {
         return head.contains("\"NVD_CVE\"") || head.contains("\"item\":{\"cve\":{") || head.hasPrefix("{\"cve\":{\"id\":\"CVE-")
     }
 
+    /// Strict: the first invalid record fails the whole document. Skipped CPE matches are dropped silently;
+    /// `parse(data:path:diagnostics:)` reports them.
     public func parse(data: Data, path: String) throws -> [Advisory] {
-        try AdvisoryFeedError.attributing(format: Self.source, file: path) {
-            let root = try FeedInput.json(data, limit: Self.maximumBytes)
-            let top = try FeedInput.object(root, "(top level)")
-            if let list = top["vulnerabilities"] {
-                return try FeedInput.array(list, "vulnerabilities").enumerated().map { i, item in
-                    try record(FeedInput.object(item, "vulnerabilities[\(i)]")["cve"], at: "vulnerabilities[\(i)].cve")
-                }
-            }
-            if let item = top["item"] { return [try record(FeedInput.object(item, "item")["cve"], at: "item.cve")] }
-            if let cve = top["cve"] { return [try record(cve, at: "cve")] }
-            throw FeedProblem(nil, "has no 'vulnerabilities', 'item' or 'cve' member")
+        var warnings: [String] = []
+        return try AdvisoryFeedError.attributing(format: Self.source, file: path) {
+            try records(data) { json, at in try record(json, at: at, warnings: &warnings) }
         }
     }
 
-    func record(_ json: JSON?, at: String) throws -> Advisory {
+    /// What the importer calls: a yearly feed holds tens of thousands of records, so an invalid one is
+    /// counted in `diagnostics` and the rest kept; each skipped CPE match is a warning.
+    public func parse(data: Data, path: String, diagnostics: inout ImportDiagnostics) throws -> [Advisory] {
+        var found: [Advisory] = []
+        var warnings: [String] = []
+        var invalid: [String] = []
+        try AdvisoryFeedError.attributing(format: Self.source, file: path) {
+            _ = try records(data) { json, at -> Advisory? in
+                do {
+                    found.append(try record(json, at: at, warnings: &warnings))
+                } catch let problem as FeedProblem {
+                    invalid.append(problem.error(format: Self.source, file: path).description)
+                } catch {
+                    invalid.append("\(Self.source) \(path): \(at): \(error)")
+                }
+                return nil
+            }
+        }
+        for w in warnings { diagnostics.warn(.other, "\(Self.source) \(path): \(w)") }
+        for i in invalid { diagnostics.invalid(i) }
+        return found
+    }
+
+    /// Hands each `cve` object of the document to `body` with its path.
+    private func records<T>(_ data: Data, _ body: (JSON?, String) throws -> T?) throws -> [T] {
+        let root = try FeedInput.json(data, limit: Self.maximumBytes)
+        let top = try FeedInput.object(root, "(top level)")
+        if let list = top["vulnerabilities"] {
+            return try FeedInput.array(list, "vulnerabilities").enumerated().compactMap { i, item in
+                try body(FeedInput.object(item, "vulnerabilities[\(i)]")["cve"], "vulnerabilities[\(i)].cve")
+            }
+        }
+        if let item = top["item"] { return try [body(FeedInput.object(item, "item")["cve"], "item.cve")].compactMap { $0 } }
+        if let cve = top["cve"] { return try [body(cve, "cve")].compactMap { $0 } }
+        throw FeedProblem(nil, "has no 'vulnerabilities', 'item' or 'cve' member")
+    }
+
+    func record(_ json: JSON?, at: String, warnings: inout [String]) throws -> Advisory {
         let cve = try FeedInput.object(json, at)
         let id = try FeedInput.string(cve["id"], "\(at).id")
         guard FeedInput.isCVE(id) else { throw FeedProblem("\(at).id", "'\(id.prefix(40))' is not a CVE id") }
@@ -87,9 +120,18 @@ public struct NVDParser: Sendable {
                 if !references.contains(url) { references.append(url) }
             }
         }
+        // A configurations block NVD did not shape as documented costs the record its CPE matches, not its CVSS.
+        var cpeMatches: [CPEMatchCriterion] = []
+        do {
+            let configurations = try NVDConfigurations(cve["configurations"], at: "\(at).configurations")
+            cpeMatches = configurations.matches
+            warnings += configurations.warnings.map { "\(id): \($0)" }
+        } catch let problem as FeedProblem {
+            warnings.append("\(id): \(problem.location ?? at): \(problem.reason); its CPE matches are skipped")
+        }
         return Advisory(id: "NVD-\(id)", source: Self.source, aliases: [id], details: details, published: published, modified: modified,
                         withdrawn: status == "Rejected" ? (modified ?? published) : nil,
-                        severities: severities, references: references)
+                        severities: severities, references: references, cpeMatches: cpeMatches)
     }
 
     func severity(_ json: JSON, kind: AdvisorySeverity.Kind, at: String) throws -> AdvisorySeverity {

@@ -21,7 +21,8 @@ struct OSVRecordReader {
         let withdrawn = try string(record, "withdrawn", at: "withdrawn").map { try date($0, at: "withdrawn") }
 
         // `upstream` names what this record derives from (USN → UBUNTU-CVE → CVE); vouch links those
-        // ids like aliases. `related` is only "see also" and is not linked.
+        // ids like aliases. `related` is only "see also" and is not linked, except the CVEs an
+        // AlmaLinux/Rocky security advisory lists there, which are what it fixes (`OSVRelatedFixes`).
         var aliases: [String] = []
         var seen: Set<String> = [id]
         for key in ["aliases", "upstream"] {
@@ -30,7 +31,11 @@ struct OSVRecordReader {
                 if seen.insert(alias).inserted { aliases.append(alias) }
             }
         }
-        _ = try strings(record, "related", at: "related", max: limits.maxIdentifiers)
+        let related = try strings(record, "related", at: "related", max: limits.maxIdentifiers)
+        for (i, fixed) in related.enumerated() where OSVRelatedFixes.isFixed(fixed, byRecord: id) {
+            try checkIdentifier(fixed, at: "related[\(i)]")
+            if seen.insert(fixed).inserted { aliases.append(fixed) }
+        }
 
         let issuer = OSVIssuer.name(forID: id)
         var severities = try readSeverities(record, at: "", issuer: issuer, diagnostics: &diagnostics)

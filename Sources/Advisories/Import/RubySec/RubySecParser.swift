@@ -18,8 +18,9 @@ import Yams
 /// ids, which become aliases here. The affected `RubyGems` package's ranges are the versions
 /// neither patched nor unaffected, as OSV `ECOSYSTEM` events: here `introduced 4.0.0, fixed
 /// 5.2.4.3` and `introduced 5.3, fixed 6.0.3.1`. When that set has a start OSV cannot write
-/// (just after a version, as `unaffected: "<= 1.0"` gives), the requirements are kept verbatim in
-/// `versionConstraints` instead. `cvss_v*` are scores without vectors: kept as such.
+/// (just after a version, as `unaffected: "<= 1.0"` or `patched: "= 2.2.10"` gives), the
+/// requirements are kept verbatim in `versionConstraints` instead, and matching evaluates them
+/// (`VersionConstraintSet`). `cvss_v*` are scores without vectors: kept as such.
 ///
 /// `rubies/<engine>/…` files describe Ruby interpreters, which no OSV ecosystem covers; `detect`
 /// leaves them out and `parse` refuses them.

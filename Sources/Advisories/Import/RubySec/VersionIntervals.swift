@@ -79,7 +79,11 @@ struct VersionIntervals: Equatable {
     }
 
     func contains(_ version: String, compare: Compare) throws -> Bool {
-        try intervals.contains { i in
+        try interval(containing: version, compare: compare) != nil
+    }
+
+    func interval(containing version: String, compare: Compare) throws -> Interval? {
+        try intervals.first { i in
             let aboveLower = try i.lower.map { b in let c = try compare(version, b.version); return c > 0 || (c == 0 && b.inclusive) } ?? true
             let belowUpper = try i.upper.map { b in let c = try compare(version, b.version); return c < 0 || (c == 0 && b.inclusive) } ?? true
             return aboveLower && belowUpper
