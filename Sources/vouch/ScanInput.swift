@@ -34,6 +34,9 @@ struct ScanInput: ParsableArguments {
     @Flag(help: "Allow plain HTTP to the registry.")
     var insecure = false
 
+    @Flag(help: "Also match packages' CPEs against NVD's applicability data (imported NVD feeds); off by default, since CPE matches are often false positives.")
+    var cpe = false
+
     @OptionGroup var database: DatabaseOption
 
     @OptionGroup var vex: VEXOptions
@@ -183,7 +186,7 @@ extension ScanInput {
         let authors = vex.vexAuthor.isEmpty ? nil : try VEXAuthorFilter(patterns: vex.vexAuthor)
         let store = try openStore()
         let matcher = Matcher(lookup: store, scheme: { VersionSchemes.scheme(forOSVEcosystem: $0) },
-                              semver: VersionSchemes.semver, assessor: .standard)
+                              semver: VersionSchemes.semver, assessor: .standard, matchCPEs: cpe)
         let result = try matcher.match(target.inventory)
         let resolution = VEXResolver(identity: target.identity, authors: authors, packages: target.inventory.packages)
             .resolve(result.findings, sources: target.vex.sources)
