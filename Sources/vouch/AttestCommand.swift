@@ -42,44 +42,21 @@ struct AttestCommand: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Flag(help: "Attach to the image (writes into the layout, or pushes to the registry).")
-    var attach = false
-
-    @Option(help: "Attachment schemes, comma-separated: buildkit, referrer, cosign (default: all three).")
-    var schemes = "buildkit,referrer,cosign"
-
-    @Option(name: .shortAndLong, help: "Also write each envelope to this directory.")
-    var outputDir: String?
-
-    @Option(help: "Platform to attest (default: every platform of the index).")
-    var platform: String?
+    @OptionGroup var delivery: AttachmentDelivery
 
     @Option(help: "RSA signature padding: pkcs1v15 (what cosign verifies) or pss.")
     var rsaPadding = "pkcs1v15"
-
-    @Flag(help: "Allow plain HTTP to the registry.")
-    var insecure = false
 
     func run() throws {
         try Vouch.guarded {
             guard sbom || provenance || !sbomFile.isEmpty else { throw ValidationError("nothing to attest: give --sbom, --sbom-file, --provenance") }
             if sbom && !sbomFile.isEmpty { throw ValidationError("--sbom catalogues the image and --sbom-file takes a made SBOM: give one of them") }
-            let schemeSet = try Self.parseSchemes(schemes)
             guard let padding = RSAPadding(rawValue: rsaPadding) else { throw ValidationError("--rsa-padding is pkcs1v15 or pss") }
             let env = ProcessInfo.processInfo.environment
-            // An empty VOUCH_KEY_PASSWORD means none, as for key generate; cosign keys may have an empty one.
-            let password = env["VOUCH_KEY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? env["COSIGN_PASSWORD"]
-            let signingKey = try PrivateKey(contentsOf: URL(fileURLWithPath: key), password: password)
-            let selection = try ImageSelection(image: image, platform: platform, insecure: insecure)
-            let target = attach ? try AttachTarget(selection.reference) : nil
-            let images = try selection.images()
-            var printed: [Data] = []
-            for img in images {
-                guard let digest = img.manifestDigest else {
-                    throw CLIError("\(img.reference): this image has no manifest digest (legacy docker-archive); attest a registry or oci-dir image")
-                }
+            let signingKey = try AttachmentDelivery.signingKey(key)
+            try delivery.deliver(image: image) { img, digest in
                 let subject = ImageSubject(image: img, digest: digest)
-                var payloads: [(name: String, AttachmentPayload)] = []
+                var payloads: [(name: String, payload: AttachmentPayload)] = []
                 if sbom {
                     for (name, type, data) in try sbomPredicates(for: img) {
                         payloads.append((name, try Self.signed(predicate: data, type: type, subject: subject, key: signingKey, padding: padding)))
@@ -91,42 +68,11 @@ struct AttestCommand: ParsableCommand {
                 if provenance {
                     let predicate = try provenanceOptions.predicate(for: img, environment: env)
                     payloads.append(("provenance", try Self.signed(predicate: predicate, type: PredicateType.slsaProvenanceV1,
-                                                              subject: subject, key: signingKey, padding: padding)))
+                                                                   subject: subject, key: signingKey, padding: padding)))
                 }
-                if let outputDir {
-                    try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-                    let suffix = images.count > 1 ? "." + (img.platform?.description ?? digest.hex.prefix(12).description).replacingOccurrences(of: "/", with: "-") : ""
-                    for (name, p) in payloads {
-                        let path = URL(fileURLWithPath: outputDir).appendingPathComponent("\(name)\(suffix).dsse.json").path
-                        try OutputFile.write(p.data, to: path)
-                        print("wrote \(path) (\(p.predicateType), subject \(digest.short))")
-                    }
-                }
-                if let target {
-                    let report = try Attacher(target: target, registryOptions: selection.registryOptions)
-                        .attach(payloads.map(\.1), to: img, schemes: schemeSet)
-                    print("\(img.platform.map { "[\($0)] " } ?? "")subject \(digest)")
-                    for line in report.lines { print("  " + line) }
-                    for line in report.skipped { print("  skipped: " + line) }
-                    for line in report.notes { print("  note: " + line) }
-                } else if outputDir == nil {
-                    printed += payloads.map { $0.1.data }
-                }
+                return payloads
             }
-            for d in printed { FileHandle.standardOutput.write(d + Data("\n".utf8)) }
         }
-    }
-
-    static func parseSchemes(_ text: String) throws -> Set<AttachmentScheme> {
-        var set = Set<AttachmentScheme>()
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-            guard let s = AttachmentScheme(rawValue: name) else {
-                throw ValidationError("unknown scheme '\(name)' (buildkit, referrer, cosign)")
-            }
-            set.insert(s)
-        }
-        guard !set.isEmpty else { throw ValidationError("--schemes names no scheme") }
-        return set
     }
 
     /// SPDX and/or CycloneDX documents of the image, as predicates.

@@ -173,20 +173,7 @@ struct VEXAttestCommand: ParsableCommand {
     @Option(help: "Private key (PKCS#8, SEC1, PKCS#1 or cosign PEM); password from VOUCH_KEY_PASSWORD.")
     var key: String
 
-    @Flag(help: "Attach to the image (writes into the layout, or pushes to the registry).")
-    var attach = false
-
-    @Option(help: "Attachment schemes, comma-separated: buildkit, referrer, cosign (default: all three).")
-    var schemes = "buildkit,referrer,cosign"
-
-    @Option(name: .shortAndLong, help: "Also write each envelope to this directory.")
-    var outputDir: String?
-
-    @Option(help: "Platform to attest (default: every platform of the index).")
-    var platform: String?
-
-    @Flag(help: "Allow plain HTTP to the registry.")
-    var insecure = false
+    @OptionGroup var delivery: AttachmentDelivery
 
     func run() throws {
         try Vouch.guarded {
@@ -204,39 +191,12 @@ struct VEXAttestCommand: ParsableCommand {
             case .cycloneDX: type = PredicateType.cycloneDXVEX
             case .csaf: type = PredicateType.csafVEX
             }
-            let schemeSet = try AttestCommand.parseSchemes(schemes)
-            let env = ProcessInfo.processInfo.environment
-            let password = env["VOUCH_KEY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? env["COSIGN_PASSWORD"]
-            let signingKey = try PrivateKey(contentsOf: URL(fileURLWithPath: key), password: password)
-            let selection = try ImageSelection(image: image, platform: platform, insecure: insecure)
-            let target = attach ? try AttachTarget(selection.reference) : nil
-            let images = try selection.images()
-            var printed: [Data] = []
-            for img in images {
-                guard let digest = img.manifestDigest else {
-                    throw CLIError("\(img.reference): this image has no manifest digest (legacy docker-archive); attest a registry or oci-dir image")
-                }
+            let signingKey = try AttachmentDelivery.signingKey(key)
+            try delivery.deliver(image: image) { img, digest in
                 warnAboutOtherImages(parsed, img: img)
-                let payload = try AttestCommand.signed(predicate: predicate, type: type, subject: ImageSubject(image: img, digest: digest),
-                                                       key: signingKey, padding: .pkcs1v15)
-                if let outputDir {
-                    try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-                    let suffix = images.count > 1 ? "." + (img.platform?.description ?? String(digest.hex.prefix(12))).replacingOccurrences(of: "/", with: "-") : ""
-                    let path = URL(fileURLWithPath: outputDir).appendingPathComponent("vex\(suffix).dsse.json").path
-                    try OutputFile.write(payload.data, to: path)
-                    print("wrote \(path) (\(type), subject \(digest.short))")
-                }
-                if let target {
-                    let report = try Attacher(target: target, registryOptions: selection.registryOptions).attach([payload], to: img, schemes: schemeSet)
-                    print("\(img.platform.map { "[\($0)] " } ?? "")subject \(digest)")
-                    for line in report.lines { print("  " + line) }
-                    for line in report.skipped { print("  skipped: " + line) }
-                    for line in report.notes { print("  note: " + line) }
-                } else if outputDir == nil {
-                    printed.append(payload.data)
-                }
+                return [("vex", try AttestCommand.signed(predicate: predicate, type: type, subject: ImageSubject(image: img, digest: digest),
+                                                         key: signingKey, padding: .pkcs1v15))]
             }
-            for d in printed { FileHandle.standardOutput.write(d + Data("\n".utf8)) }
         }
     }
 
