@@ -87,6 +87,9 @@ struct CVEsCommand: ParsableCommand {
             case .openvex:
                 let author = ProcessInfo.processInfo.environment["VOUCH_VEX_AUTHOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Unknown Author"
                 data = OpenVEXReportRenderer(timestamp: try OpenVEXWriter.issueTime(), author: author).render(report)
+                if report.findings.isEmpty && report.suppressed.isEmpty {
+                    FileHandle.standardError.write(Data("vouch: note: no findings, so the OpenVEX document has no statements (go-vex and vouch read it; the OpenVEX JSON schema asks for at least one)\n".utf8))
+                }
             }
             try OutputFile.write(data, to: output)
             ScanNotes.print(outcome, explain: input.vex.explainVex, toStandardOutput: format == .table && output == nil)
