@@ -44,7 +44,10 @@ struct CycloneDXReader {
             guard let entry = entry(c) else { continue }
             packages.append(entry.package())
         }
-        return Inventory(subject: subject(subjectComponent),
+        var subject = subject(subjectComponent)
+        subject.bomSerialNumber = doc.string("serialNumber")
+        subject.bomRef = subjectRef
+        return Inventory(subject: subject,
                          operatingSystem: operatingSystem ?? DistroIdentity.mostCommon(in: packages),
                          packages: packages, tools: tools(metadata))
     }

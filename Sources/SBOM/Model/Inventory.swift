@@ -46,6 +46,10 @@ public struct Subject: Sendable, Equatable {
     public var variant: String?
     public var labels: [String: String]
     public var created: String?
+    /// For a subject read from a CycloneDX document: its `serialNumber` and the subject's `bom-ref`, which
+    /// CycloneDX VEX BOM-links (`urn:cdx:<serial>/<version>#<ref>`) point at.
+    public var bomSerialNumber: String? = nil
+    public var bomRef: String? = nil
 
     public init(kind: Kind, name: String, repository: String? = nil, tag: String? = nil, manifestDigest: String? = nil,
                 configDigest: String? = nil, diffIDs: [String] = [], layerDigests: [String] = [],

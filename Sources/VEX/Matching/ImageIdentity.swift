@@ -16,6 +16,10 @@ public struct ImageIdentity: Sendable, Equatable {
     public var tag: String?
     public var architecture: String?
     public var os: String?
+    /// The scanned CycloneDX SBOM's serial number (without `urn:uuid:`) and its subject's bom-ref, when the
+    /// packages came from one: CycloneDX VEX names the product by a BOM-link to them.
+    public var bomSerialNumber: String?
+    public var bomRef: String?
 
     public init(digests: [String], repository: String? = nil, tag: String? = nil, architecture: String? = nil, os: String? = nil) {
         self.digests = digests.map { $0.lowercased() }
@@ -33,11 +37,20 @@ public struct ImageIdentity: Sendable, Equatable {
         }
         self.init(digests: [subject.manifestDigest].compactMap { $0 } + extraDigests, repository: repo,
                   tag: subject.tag ?? ImageIdentity.tagPart(of: subject.name), architecture: subject.architecture, os: subject.os)
+        bomSerialNumber = subject.bomSerialNumber.map(ImageIdentity.bareSerial)
+        bomRef = subject.bomRef
+    }
+
+    /// `urn:uuid:3e67…` and `3e67…` name the same BOM.
+    static func bareSerial(_ s: String) -> String {
+        let lower = s.lowercased()
+        return lower.hasPrefix("urn:uuid:") ? String(lower.dropFirst("urn:uuid:".count)) : lower
     }
 
     /// The names explanations list: `sha256:…`, `app@sha256:…`, `pkg:oci/app@sha256%3A…`, `app:1.4`.
     public var names: [String] {
         var out: [String] = []
+        if let serial = bomSerialNumber { out.append("urn:cdx:\(serial)" + (bomRef.map { "/…#" + $0 } ?? "")) }
         for d in digests {
             out.append(d)
             if let repo = repository {
@@ -59,6 +72,17 @@ public struct ImageIdentity: Sendable, Equatable {
     }
 
     public func match(_ component: VEXComponent) -> Match {
+        // A BOM-link names a BOM by serial: a link into another BOM is about another product, a link to
+        // the scanned SBOM's subject (or to the BOM as a whole) is this image, a link to one of its
+        // components is a package. Without a known serial (SPDX input) the link's ref alone is used.
+        if let link = component.bomLink, let serial = bomSerialNumber {
+            guard ImageIdentity.bareSerial(link.serialNumber) == serial else {
+                return .otherImage("BOM-link \(link) points into another BOM (this SBOM is urn:uuid:\(serial))")
+            }
+            if link.ref == nil || link.ref == bomRef { return .matches }
+            return .notAnImage
+        }
+        if let link = component.bomLink, let ref = link.ref, ref == bomRef, bomRef != nil { return .matches }
         for (algorithm, hex) in component.hashes {
             let name = algorithm.lowercased().replacingOccurrences(of: "-", with: "")
             if digests.contains("\(name):\(hex.lowercased())") { return .matches }
