@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import JSON
 
 /// Facts every writer needs that are not in the inventory: tool identity and the document time.
 public struct SBOMWriteOptions: Sendable {
@@ -24,32 +25,6 @@ public struct SBOMWriteOptions: Sendable {
 
 public enum VouchVersion {
     public static let current = "0.1.0"
-}
-
-public enum RFC3339 {
-    /// Second precision, UTC, `Z` suffix: the form both SPDX and CycloneDX accept.
-    public static func format(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return f.string(from: date)
-    }
-
-    public static func parse(_ s: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return d }
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return d }
-        // Nanosecond fractions (Go writes 9 digits) that Foundation refuses: cut to milliseconds.
-        if let dot = s.firstIndex(of: "."), let end = s[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) {
-            let frac = s[s.index(after: dot)..<end].prefix(3)
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return f.date(from: String(s[..<dot]) + "." + frac + String(s[end...]))
-        }
-        return nil
-    }
 }
 
 /// Deterministic identifiers derived from content, so the same inventory always gives the same document.

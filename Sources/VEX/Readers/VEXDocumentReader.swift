@@ -186,7 +186,7 @@ enum VEXText {
     /// An RFC 3339 timestamp member: nil when absent; a problem when present but not a time.
     static func time(_ json: JSON?, _ field: String) throws -> Date? {
         guard let json, !json.isNull else { return nil }
-        guard let s = json.string, let date = VEXTimestamp.parse(s) else {
+        guard let s = json.string, let date = RFC3339.parse(s) else {
             throw VEXStatementProblem("\(field) \(describe(json)) is not an RFC 3339 time")
         }
         return date

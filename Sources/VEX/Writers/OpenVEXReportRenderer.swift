@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 import SBOM
 
 /// `vouch cves --format openvex`: the scan's current state as an OpenVEX document. The product is the

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import GRDB
 import XCTest
 @testable import Advisories

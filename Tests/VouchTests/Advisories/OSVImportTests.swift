@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import XCTest
 @testable import Advisories
 
@@ -318,7 +319,8 @@ final class OSVImportTests: XCTestCase {
             XCTAssertNil(RFC3339.parse(bad), bad)
         }
         let instant = try! XCTUnwrap(RFC3339.parse("2021-09-26T23:32:08.989778Z"))
-        XCTAssertEqual(RFC3339.format(instant), "2021-09-26T23:32:08.989778Z")
+        XCTAssertEqual(RFC3339.format(instant, fractional: true), "2021-09-26T23:32:08.989778Z")
+        XCTAssertEqual(RFC3339.format(instant), "2021-09-26T23:32:08Z")
         XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 1_696_352_400)), "2023-10-03T17:00:00Z")
     }
 }

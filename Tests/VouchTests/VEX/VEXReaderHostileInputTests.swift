@@ -181,7 +181,7 @@ final class VEXReaderHostileInputTests: XCTestCase {
     }
 
     func testTimestamps() {
-        func t(_ s: String) -> Double? { VEXTimestamp.parse(s)?.timeIntervalSince1970 }
+        func t(_ s: String) -> Double? { RFC3339.parse(s)?.timeIntervalSince1970 }
         XCTAssertEqual(t("1970-01-01T00:00:00Z"), 0)
         XCTAssertEqual(t("2024-01-04T17:17:25+01:00"), 1_704_385_045)
         XCTAssertEqual(t("2024-01-04T17:17:25+0100"), 1_704_385_045)
@@ -190,7 +190,8 @@ final class VEXReaderHostileInputTests: XCTestCase {
         XCTAssertEqual(t("2017-02-07 15:59:00 UTC"), 1_486_483_140)
         XCTAssertEqual(t("2017-02-07T15:59:00"), 1_486_483_140)
         XCTAssertEqual(t("2023-01-08T18:02:03.647787998123-06:00")!, 1_673_222_523.647787998, accuracy: 1e-6)
-        for bad in ["", "2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-01-01", "2023-01-01T24:00:00Z", "2023-01-01T00:00:00.Z",
+        XCTAssertEqual(t("2023-01-01"), 1_672_531_200, "a date alone is midnight UTC (OSV writes these; one parser serves both)")
+        for bad in ["", "2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-01-01T", "2023-01-01T24:00:00Z", "2023-01-01T00:00:00.Z",
                     "2023-01-01T00:00:00+25:00", "2023-01-01T00:00:00Zjunk", "yesterday", String(repeating: "9", count: 100)] {
             XCTAssertNil(t(bad), bad)
         }
