@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CVouchZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Untyped JSON trees parsed by jansson, written deterministically.
-        .target(name: "JSON", dependencies: ["CJansson"]),
+        .target(name: "JSON", dependencies: ["CJansson", .product(name: "Yams", package: "Yams")]),
         // Digests and small crypto primitives over OpenSSL.
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         // Image references, OCI layouts, docker/oci archives, registries, manifests.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Yams
 
 public enum PolicyError: Error, CustomStringConvertible, Equatable {
@@ -50,6 +51,8 @@ public struct VerificationPolicy {
         }
         guard data.count <= 1 << 20 else { throw PolicyError.unreadable(path: path, reason: "larger than 1 MiB") }
         let text = String(decoding: data, as: UTF8.self)
+        // Yams.load composes recursively and expands aliases: refuse deep nesting and anchors first.
+        if let why = YAMLTree.refusal(Array(data)) { throw PolicyError.unreadable(path: path, reason: why) }
         let tree: Any?
         do { tree = try Yams.load(yaml: text) } catch {
             throw PolicyError.unreadable(path: path, reason: "not valid YAML or JSON: \(String(describing: error).split(separator: "\n").first ?? "")")

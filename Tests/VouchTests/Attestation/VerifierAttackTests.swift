@@ -201,5 +201,12 @@ final class VerifierAttackTests: XCTestCase {
         let wrongType = dir.appendingPathComponent("wrong.yaml")
         try Data("threshold: many\n".utf8).write(to: wrongType)
         XCTAssertThrowsError(try VerificationPolicy.load(path: wrongType.path)) { XCTAssertTrue("\($0)".contains("threshold"), "\($0)") }
+        // Nesting and alias bombs are refused before Yams composes them (it recurses and expands aliases).
+        let deep = dir.appendingPathComponent("deep.yaml")
+        try Data(("keys: " + String(repeating: "[", count: 100_000)).utf8).write(to: deep)
+        XCTAssertThrowsError(try VerificationPolicy.load(path: deep.path)) { XCTAssertTrue("\($0)".contains("brackets deep"), "\($0)") }
+        let bomb = dir.appendingPathComponent("bomb.yaml")
+        try Data("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n".utf8).write(to: bomb)
+        XCTAssertThrowsError(try VerificationPolicy.load(path: bomb.path)) { XCTAssertTrue("\($0)".contains("anchors and aliases"), "\($0)") }
     }
 }
