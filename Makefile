@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := libarchive-dev libjansson-dev libssl-dev libsqlite3-dev zlib1
 export SWIFT_BACKTRACE := enable=no
 export VOUCH_TEST_IMAGES := $(IMAGES)
 
-.PHONY: all deps build release run test tools images bench clean
+.PHONY: all deps build release run test tools images bench fuzz clean
 
 all: build
 
@@ -46,6 +46,10 @@ test: deps tools images
 bench: release
 	bash scripts/bench.sh .build/release/vouch
 	bash scripts/bench-scan.sh .build/release/vouch
+
+# libFuzzer over the parsers of untrusted input; FUZZ_SECONDS per target (default 60), FUZZ_TARGETS to choose.
+fuzz: deps
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf .build out

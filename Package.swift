@@ -47,6 +47,8 @@ let package = Package(
             "OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation", "VEX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer harness for the parsers of untrusted input (`make fuzz`); built normally it replays inputs.
+        .executableTarget(name: "vouch-fuzz", dependencies: ["JSON", "SBOM", "Attestation", "Advisories", "VEX"]),
         .testTarget(name: "VouchTests", dependencies: ["OCI", "Catalog", "SBOM", "JSON", "Digest", "Attestation", "Advisories", "Evaluation", "VEX"]),
     ]
 )
