@@ -71,10 +71,18 @@ struct AttachedStatements {
     /// `--key`/`--policy` as one policy, or nil when neither is given.
     static func rules(keys: [String], policy: String?) throws -> VerificationPolicy? {
         guard !keys.isEmpty || policy != nil else { return nil }
+        return try combined(policy: policy) {
+            var flags = VerificationPolicy()
+            flags.keys = try keys.map { try PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
+            return flags
+        }
+    }
+
+    /// The policy file's rules (none without a file) with the command line's on top; the file is read
+    /// first, so its errors come before those of the flags' key files.
+    static func combined(policy: String?, flags: () throws -> VerificationPolicy) throws -> VerificationPolicy {
         var rules = try policy.map { try VerificationPolicy.load(path: $0) } ?? VerificationPolicy()
-        var flags = VerificationPolicy()
-        flags.keys = try keys.map { try PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
-        rules.merge(flags)
+        rules.merge(try flags())
         return rules
     }
 }

@@ -63,11 +63,8 @@ struct ProvenanceBaseImage {
         if case .ociDirectory(let path, _, _) = reference, let local = try? loader.load(.ociDirectory(path: path, tag: nil, digest: digest)) {
             return local
         }
-        // purl-named docker images without a registry host live on Docker Hub.
-        let host = c.repository.split(separator: "/").first.map(String.init) ?? ""
-        let registry = host.contains(".") || host.contains(":") ? c.repository
-            : "docker.io/" + (c.repository.contains("/") ? c.repository : "library/" + c.repository)
-        return try loader.load(ImageReference.parse("registry:\(registry)@\(c.digest)"))
+        // RegistryReference puts host-less names on Docker Hub (docker.io, library/), as docker does.
+        return try loader.load(ImageReference.parse("registry:\(c.repository)@\(c.digest)"))
     }
 
     private static func sniffType(_ predicate: JSON) -> String? {

@@ -47,8 +47,8 @@ struct ScanTarget {
     var inventory: Inventory
     var source: String
     var baseImage: BaseImage?
-    /// The names VEX products are matched against.
-    var identity: ImageIdentity
+    /// The names VEX products are matched against (set by `load()` once the packages' source is known).
+    var identity = ImageIdentity(digests: [])
     var vex = LoadedVEX()
 }
 
@@ -94,9 +94,8 @@ extension ScanInput {
     }
 
     private func attestedOrCatalogued(_ img: Image, selection: ImageSelection) throws -> ScanTarget {
-        let placeholder = ImageIdentity(digests: [])
         if let (inventory, source) = try attestedInventory(img, selection: selection) {
-            return ScanTarget(inventory: inventory, source: source, baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection), identity: placeholder)
+            return ScanTarget(inventory: inventory, source: source, baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection))
         }
         if requireAttestation || !key.isEmpty || policy != nil {
             throw CLIError("\(image): no \(key.isEmpty && policy == nil ? "" : "verified ")SBOM attestation is attached (attach one with vouch attest --sbom --attach)")
@@ -104,8 +103,7 @@ extension ScanInput {
         FileHandle.standardError.write(Data("vouch: note: \(image) has no SBOM attestation; cataloguing its layers instead (--require-attestation refuses this)\n".utf8))
         var catalog = ImageCatalog(cataloguers: DefaultCataloguers.all)
         let inventory = try catalog.inventory(of: img)
-        return ScanTarget(inventory: inventory, source: "catalogued from the image's layers", baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection),
-                          identity: placeholder)
+        return ScanTarget(inventory: inventory, source: "catalogued from the image's layers", baseImage: try baseImage(labels: img.config.labels, img: img, selection: selection))
     }
 
     /// The first SBOM attestation (CycloneDX, then SPDX) that verifies, or, without keys, that reads.

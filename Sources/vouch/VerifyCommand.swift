@@ -60,18 +60,19 @@ struct VerifyCommand: ParsableCommand {
         var verified = false
         try Vouch.guarded {
             guard format == "text" || format == "json" else { throw ValidationError("--format is text or json") }
-            var rules = try policy.map { try VerificationPolicy.load(path: $0) } ?? VerificationPolicy()
-            var flags = VerificationPolicy()
-            flags.keys = try key.map { try PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
-            flags.requiredPredicateTypes = types.map(PredicateType.resolve)
-            flags.builderIDs = builderId
-            flags.sourceURIs = sourceUri
-            flags.sourceRefs = sourceRef
-            if let threshold {
-                guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1") }
-                flags.threshold = threshold
+            let rules = try AttachedStatements.combined(policy: policy) {
+                var flags = VerificationPolicy()
+                flags.keys = try key.map { try PublicKey(contentsOf: URL(fileURLWithPath: $0)) }
+                flags.requiredPredicateTypes = types.map(PredicateType.resolve)
+                flags.builderIDs = builderId
+                flags.sourceURIs = sourceUri
+                flags.sourceRefs = sourceRef
+                if let threshold {
+                    guard threshold >= 1 else { throw ValidationError("--threshold must be at least 1") }
+                    flags.threshold = threshold
+                }
+                return flags
             }
-            rules.merge(flags)
             guard !rules.keys.isEmpty else { throw PolicyError.noKeys }
 
             let target = try VerificationTarget(image: image, digest: digest, platform: platform, insecure: insecure)
