@@ -148,7 +148,7 @@ enum ScanNotes {
         guard explain else { return }
         var text = "\nVEX statements (\(outcome.explanations.count)):\n"
         if outcome.explanations.isEmpty { text += "  none: no --vex-location given and no VEX attestation attached\n" }
-        for e in outcome.explanations { text += "  " + e.text.replacingOccurrences(of: "\n               ", with: "\n                 ") }
+        for e in outcome.explanations { text += e.text(indent: "  ") }
         // Swift.print shares stdout's buffer with the report printed before it, so the order holds.
         if toStandardOutput { Swift.print(text, terminator: "") } else { FileHandle.standardError.write(Data(text.utf8)) }
     }

@@ -134,7 +134,7 @@ struct VEXCreateCommand: ParsableCommand {
             }
             let purl = ImageProductName.purl(repository: img.repository, name: img.name, digest: digest.description,
                                              architecture: img.platform.flatMap { _ in img.config.architecture })
-            return VEXComponent(id: purl, purl: purl, hashes: [digest.algorithm.replacingOccurrences(of: "sha", with: "sha-"): digest.hex],
+            return VEXComponent(id: purl, purl: purl, hashes: VEXComponent.hashes(ofDigest: digest.description),
                                 subcomponents: subcomponents)
         }
     }

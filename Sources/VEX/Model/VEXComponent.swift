@@ -25,6 +25,14 @@ public struct VEXComponent: Sendable, Equatable, Hashable {
         self.subcomponents = subcomponents
     }
 
+    /// An image digest (`sha256:…`) as OpenVEX `hashes` (its appendix A, from IANA: `sha-256`, `sha-384`,
+    /// `sha-512`); empty for any other algorithm or a malformed digest.
+    public static func hashes(ofDigest digest: String?) -> [String: String] {
+        guard let digest, let colon = digest.firstIndex(of: ":"),
+              let key = ["sha256": "sha-256", "sha384": "sha-384", "sha512": "sha-512"][digest[..<colon].lowercased()] else { return [:] }
+        return [key: String(digest[digest.index(after: colon)...]).lowercased()]
+    }
+
     /// The name explanations print: the purl, else the id, else a hash, else the BOM-link.
     public var displayName: String {
         purl ?? id ?? hashes.sorted { $0.key < $1.key }.first.map { "\($0.key):\($0.value)" } ?? bomLink?.description ?? "(unnamed)"

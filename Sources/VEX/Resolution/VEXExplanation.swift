@@ -10,16 +10,15 @@ public struct VEXExplanation: Sendable, Equatable {
 
     public var applied: Bool { !appliedTo.isEmpty }
 
-    /// One line (plus continuation lines) for `--explain-vex`.
-    public var text: String {
+    /// One line (plus continuation lines) for `--explain-vex`, every line starting with `indent`.
+    public func text(indent: String = "") -> String {
         var head = "\(statement.label) \(statement.status.rawValue)"
         if let j = statement.justification { head += " [\(j.rawValue)]" }
-        if applied {
-            var out = "applied      " + head + "\n"
-            for a in appliedTo { out += "               → \(a)\n" }
-            for o in overriddenOn { out += "               overridden on \(o)\n" }
-            return out
-        }
-        return "not applied  " + head + ": " + (reason ?? "no reason recorded") + "\n"
+        guard applied else { return indent + "not applied  " + head + ": " + (reason ?? "no reason recorded") + "\n" }
+        let more = indent + String(repeating: " ", count: 15)
+        var out = indent + "applied      " + head + "\n"
+        for a in appliedTo { out += more + "→ \(a)\n" }
+        for o in overriddenOn { out += more + "overridden on \(o)\n" }
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 import SBOM
 
 /// Applies VEX statements to a scan's findings.
@@ -214,15 +215,9 @@ public struct VEXResolver {
     private func annotation(_ s: VEXStatement) -> VEXAnnotation {
         VEXAnnotation(status: s.status.rawValue, justification: s.justification?.rawValue ?? s.sourceJustification,
                       impactStatement: s.impactStatement, actionStatement: s.actionStatement, statusNotes: s.statusNotes,
-                      author: s.origin.author, timestamp: s.effectiveTimestamp.map(VEXResolver.rfc3339),
+                      author: s.origin.author, timestamp: s.effectiveTimestamp.map { RFC3339.format($0) },
                       source: s.origin.location, documentID: s.origin.documentID)
     }
 
-    static func rfc3339(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
-
-    static func timeText(_ d: Date?) -> String { d.map(rfc3339) ?? "no timestamp" }
+    static func timeText(_ d: Date?) -> String { d.map { RFC3339.format($0) } ?? "no timestamp" }
 }

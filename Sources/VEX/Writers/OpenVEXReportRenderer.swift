@@ -115,15 +115,7 @@ public struct OpenVEXReportRenderer: ReportRenderer {
         let name = (base.split(separator: "/").last.map(String.init) ?? base).lowercased()
         let digest = subject.manifestDigest ?? subject.configDigest
         let purl = PackageURL(type: "oci", name: name.isEmpty ? "image" : name, version: digest).description
-        var hashes: [String: String] = [:]
-        if let digest, let colon = digest.firstIndex(of: ":") {
-            let algorithm = String(digest[..<colon]).lowercased()
-            // OpenVEX hash names (its appendix A, from IANA): sha-256, sha-384, sha-512.
-            if let key = ["sha256": "sha-256", "sha384": "sha-384", "sha512": "sha-512"][algorithm] {
-                hashes[key] = String(digest[digest.index(after: colon)...]).lowercased()
-            }
-        }
-        return VEXComponent(id: purl, purl: purl, hashes: hashes)
+        return VEXComponent(id: purl, purl: purl, hashes: VEXComponent.hashes(ofDigest: digest))
     }
 
     /// The package by its purl; one read without a purl gets a name that matches nothing, so the statement
